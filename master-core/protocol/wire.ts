@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { PackageDef, ParameterValue } from './packageFormat';
+
+/** Bumped on any incompatible change to the messages below. */
+export const PROTOCOL_VERSION = 1;
+/** Largest frame either side accepts; a package definition is the biggest thing we send. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** WebSocket close codes: why a worker connection ended. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  authFailed: 4001,
+  versionMismatch: 4002,
+  protocolViolation: 4003,
+  replaced: 4004,
+  disabled: 4005,
+  helloTimeout: 4006,
+} as const;
+
+const Id = z.string().min(1).max(200);
+const Seq = z.number().int().nonnegative();
+
+export const MachineFacts = z.strictObject({
+  hostname: z.string().max(256),
+  platform: z.string().max(64),
+  arch: z.string().max(64),
+  cpuCount: z.number().int().positive(),
+  totalMemoryBytes: z.number().nonnegative(),
+  nodeVersion: z.string().max(64),
+  userAccount: z.string().max(256),
+});
+export type MachineFacts = z.infer<typeof MachineFacts>;
+
+export const WorkerHealth = z.strictObject({
+  cpuPercent: z.number().min(0).max(100),
+  freeMemoryBytes: z.number().nonnegative(),
+  runningAttemptIds: z.array(Id).max(10_000),
+});
+export type WorkerHealth = z.infer<typeof WorkerHealth>;
+
+// ---- worker -> master ----
+
+export const WorkerHello = z.strictObject({
+  type: z.literal('worker.hello'),
+  protocolVersion: z.number().int(),
+  agentVersion: z.string().max(64),
+  workerId: Id,
+  name: z.string().min(1).max(256),
+  token: z.string().min(1).max(512),
+  tags: z.array(z.string().min(1).max(64)).max(64),
+  maxTasks: z.number().int().positive().max(1024),
+  machine: MachineFacts,
+});
+export const WorkerHeartbeat = z.strictObject({ type: z.literal('worker.heartbeat'), health: WorkerHealth });
+export const TaskRequest = z.strictObject({
+  type: z.literal('task.request'),
+  /** How many more tasks the agent can take right now (replaces any earlier credit). */
+  credit: z.number().int().nonnegative().max(1024),
+});
+export const TaskStarted = z.strictObject({
+  type: z.literal('task.started'),
+  attemptId: Id,
+  pid: z.number().int().nonnegative(),
+});
+export const TaskEvent = z.strictObject({
+  type: z.literal('task.event'),
+  attemptId: Id,
+  seq: Seq,
+  timeMs: z.number().nonnegative(),
+  messageType: z.number().int(),
+  sourceType: z.number().int(),
+  sourceName: z.string().max(512),
+  message: z.string().max(64 * 1024),
+});
+export const TaskFinished = z.strictObject({
+  type: z.literal('task.finished'),
+  attemptId: Id,
+  /** Number of events the agent sent for this attempt; the master checks it has them all. */
+  eventCount: Seq,
+  outcome: z.enum(['succeeded', 'failed']),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().max(32).nullable(),
+  error: z.string().max(16 * 1024).nullable(),
+});
+
+export const WorkerMessage = z.discriminatedUnion('type', [
+  WorkerHello,
+  WorkerHeartbeat,
+  TaskRequest,
+  TaskStarted,
+  TaskEvent,
+  TaskFinished,
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;
+export type TaskEvent = z.infer<typeof TaskEvent>;
+export type TaskFinished = z.infer<typeof TaskFinished>;
+export type WorkerHello = z.infer<typeof WorkerHello>;
+
+// ---- master -> worker ----
+
+export const MasterWelcome = z.strictObject({
+  type: z.literal('master.welcome'),
+  protocolVersion: z.number().int(),
+  workerId: Id,
+  enabled: z.boolean(),
+  heartbeatIntervalMs: z.number().int().positive(),
+  leaseMs: z.number().int().positive(),
+});
+
+export const TaskAssignment = z.strictObject({
+  attemptId: Id,
+  executionId: z.number().int().positive(),
+  attemptNumber: z.number().int().positive(),
+  folderName: z.string(),
+  projectName: z.string(),
+  packageName: z.string(),
+  package: PackageDef,
+  /** Resolved values keyed by reference name: "$Project::Name" or "$Package::Name". */
+  parameterValues: z.record(z.string(), ParameterValue),
+  loggingLevel: z.number().int(),
+  timeoutMs: z.number().int().positive().nullable(),
+});
+export type TaskAssignment = z.infer<typeof TaskAssignment>;
+
+export const TaskAssign = z.strictObject({ type: z.literal('task.assign'), task: TaskAssignment });
+export const TaskAck = z.strictObject({
+  type: z.literal('task.ack'),
+  attemptId: Id,
+  /** Every event with a sequence number below this has been stored. */
+  nextSeq: Seq,
+  /** Set once the final report is stored: the agent may forget the attempt. */
+  finished: z.boolean(),
+});
+export const TaskCancel = z.strictObject({ type: z.literal('task.cancel'), attemptId: Id, reason: z.string() });
+/** The master refuses a report because the attempt is no longer this worker's (fenced). */
+export const TaskRejected = z.strictObject({ type: z.literal('task.rejected'), attemptId: Id, reason: z.string() });
+export const WorkerUpdate = z.strictObject({ type: z.literal('worker.update'), enabled: z.boolean() });
+
+export const MasterMessage = z.discriminatedUnion('type', [
+  MasterWelcome,
+  TaskAssign,
+  TaskAck,
+  TaskCancel,
+  TaskRejected,
+  WorkerUpdate,
+]);
+export type MasterMessage = z.infer<typeof MasterMessage>;
+
+/** Parses one text frame; returns an error message naming the field instead of throwing. */
+export function decodeFrame<S extends z.ZodType>(
+  schema: S,
+  text: string,
+): { ok: true; value: z.output<S> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'frame is not valid JSON' };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return {
+    ok: false,
+    error: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+  };
+}
