@@ -154,6 +154,8 @@ export const apiMethods = {
 
 export type ApiMethodName = keyof typeof apiMethods;
 export type ApiInput<M extends ApiMethodName> = z.input<(typeof apiMethods)[M]['input']>;
+/** The input as a handler sees it: parsed, defaults applied. */
+export type ApiParsedInput<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['input']>;
 export type ApiOutput<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['output']>;
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorData };

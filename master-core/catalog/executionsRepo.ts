@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Queries } from './db';
+import { EXECUTION_SELECT, fromRow } from './executionRow';
+import type { ExecutionRecord } from './executionRow';
+import { ExecutionStatus, MessageSourceType, MessageType } from '../protocol/codes';
+import { ScaleOutError } from '../protocol/errors';
+import { PackageDef } from '../protocol/packageFormat';
+import type { ParameterValue } from '../protocol/packageFormat';
+import { Targeting } from '../protocol/api';
+import type { ExecutionRow } from '../protocol/api';
+import type { TaskAssignment } from '../protocol/wire';
+import { isTargetAllowed, retryDecision } from '../execution/eligibility';
+import type { AttemptOutcome, WorkerIdentity } from '../execution/eligibility';
+
+export interface NewExecution {
+  folderName: string;
+  projectName: string;
+  packageName: string;
+  versionId: number;
+  createdBy: string;
+  retryCount: number;
+  priority: number;
+  loggingLevel: number;
+  timeoutMs: number | null;
+  targeting: Targeting;
+  parameters: Record<string, ParameterValue>;
+}
+
+export interface AttemptEnd {
+  attemptId: string;
+  workerId: string;
+  outcome: AttemptOutcome;
+  exitCode: number | null;
+  error: string | null;
+}
+
+const TASK_PICKED_UP = 2;
+const TASK_RUNNING = 3;
+const TASK_FAILED = 4;
+const TASK_SUCCEEDED = 5;
+/** How many queued executions one claim looks at to find one this worker may run. */
+const CLAIM_SCAN_LIMIT = 500;
+
+const nowIso = () => new Date().toISOString();
+
+export async function operationMessage(q: Queries, executionId: number, messageType: number, message: string) {
+  await q.run(
+    `INSERT INTO event_messages (execution_id, message_time, message_type, message_source_type, message_source_name, message)
+     VALUES (?, ?, ?, ?, 'Scale Out Master', ?)`,
+    [executionId, nowIso(), messageType, MessageSourceType.entryApi, message],
+  );
+}
+
+export function createExecutionsRepo(db: Db) {
+  const getIn = async (q: Queries, executionId: number): Promise<ExecutionRow> => {
+    const row = await q.get<ExecutionRecord>(`${EXECUTION_SELECT} WHERE e.execution_id = ?`, [executionId]);
+    if (!row) throw new ScaleOutError('NOT_FOUND', `execution ${executionId} does not exist`, { field: 'executionId' });
+    return fromRow(row);
+  };
+
+  async function create(input: NewExecution): Promise<ExecutionRow> {
+    return db.transaction(async (tx) => {
+      const now = nowIso();
+      const result = await tx.run(
+        `INSERT INTO executions (folder_name, project_name, package_name, version_id, status, created_time, created_by,
+           retry_count, priority, logging_level, timeout_ms, targeting_json, parameters_json, ready_for_dispatch_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          input.folderName,
+          input.projectName,
+          input.packageName,
+          input.versionId,
+          ExecutionStatus.pending,
+          now,
+          input.createdBy,
+          input.retryCount,
+          input.priority,
+          input.loggingLevel,
+          input.timeoutMs,
+          JSON.stringify(input.targeting),
+          JSON.stringify(input.parameters),
+          now,
+        ],
+      );
+      await operationMessage(tx, result.lastID, MessageType.information, 'Execution queued; waiting for a worker.');
+      return getIn(tx, result.lastID);
+    });
+  }
+
+  async function list(limit: number, beforeId?: number): Promise<ExecutionRow[]> {
+    const rows = await db.all<ExecutionRecord>(
+      `${EXECUTION_SELECT} ${beforeId ? 'WHERE e.execution_id < ?' : ''} ORDER BY e.execution_id DESC LIMIT ?`,
+      beforeId ? [beforeId, limit] : [limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Takes the first queued execution this worker may run (priority, then FIFO) and leases it. */
+  async function claimNext(
+    worker: WorkerIdentity & { machineName: string },
+    leaseMs: number,
+  ): Promise<{ assignment: TaskAssignment; execution: ExecutionRow } | null> {
+    return db.transaction(async (tx) => {
+      const queued = await tx.all<ExecutionRecord>(
+        `SELECT * FROM executions WHERE ready_for_dispatch_time IS NOT NULL
+          ORDER BY priority DESC, execution_id LIMIT ${CLAIM_SCAN_LIMIT}`,
+      );
+      const pick = queued.find((e) => isTargetAllowed(Targeting.parse(JSON.parse(e.targeting_json)), worker));
+      if (!pick) return null;
+      const attemptId = randomUUID();
+      const attemptNumber = pick.executed_count + 1;
+      const now = nowIso();
+      await tx.run(
+        `INSERT INTO attempts (attempt_id, execution_id, attempt_number, worker_agent_id, status, lease_expires_ms, start_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [attemptId, pick.execution_id, attemptNumber, worker.workerId, TASK_PICKED_UP, Date.now() + leaseMs, now],
+      );
+      await tx.run(
+        `UPDATE executions SET status = ?, executed_count = ?, worker_agent_id = ?, machine_name = ?,
+           start_time = COALESCE(start_time, ?), ready_for_dispatch_time = NULL WHERE execution_id = ?`,
+        [ExecutionStatus.running, attemptNumber, worker.workerId, worker.machineName, now, pick.execution_id],
+      );
+      await operationMessage(
+        tx,
+        pick.execution_id,
+        MessageType.information,
+        `Attempt ${attemptNumber} of ${pick.retry_count + 1} assigned to worker ${worker.name} (${worker.machineName}).`,
+      );
+      const pkg = await tx.get<{ definition_json: string }>(
+        'SELECT definition_json FROM packages WHERE version_id = ? AND name = ?',
+        [pick.version_id, pick.package_name],
+      );
+      const assignment: TaskAssignment = {
+        attemptId,
+        executionId: pick.execution_id,
+        attemptNumber,
+        folderName: pick.folder_name,
+        projectName: pick.project_name,
+        packageName: pick.package_name,
+        package: PackageDef.parse(JSON.parse(pkg!.definition_json)),
+        parameterValues: JSON.parse(pick.parameters_json) as Record<string, ParameterValue>,
+        loggingLevel: pick.logging_level,
+        timeoutMs: pick.timeout_ms,
+      };
+      return { assignment, execution: await getIn(tx, pick.execution_id) };
+    });
+  }
+
+  /** Records that the worker's process started; false when the attempt is not this worker's. */
+  async function markStarted(attemptId: string, workerId: string, pid: number): Promise<boolean> {
+    const result = await db.run(
+      `UPDATE attempts SET status = ? WHERE attempt_id = ? AND worker_agent_id = ? AND status = ?`,
+      [TASK_RUNNING, attemptId, workerId, TASK_PICKED_UP],
+    );
+    if (result.changes > 0) {
+      const attempt = await db.get<{ execution_id: number }>('SELECT execution_id FROM attempts WHERE attempt_id = ?', [
+        attemptId,
+      ]);
+      await operationMessage(db, attempt!.execution_id, MessageType.information, `Execution host started (pid ${pid}).`);
+    }
+    return result.changes > 0;
+  }
+
+  /** Ends a live attempt and moves its execution on. Null when fenced (not live, or not this worker's). */
+  async function endAttempt(end: AttemptEnd): Promise<ExecutionRow | null> {
+    return db.transaction(async (tx) => endAttemptIn(tx, end));
+  }
+
+  async function endAttemptIn(tx: Queries, end: AttemptEnd): Promise<ExecutionRow | null> {
+    const attempt = await tx.get<{ execution_id: number; attempt_number: number }>(
+      'SELECT execution_id, attempt_number FROM attempts WHERE attempt_id = ? AND worker_agent_id = ? AND status IN (2, 3)',
+      [end.attemptId, end.workerId],
+    );
+    if (!attempt) return null;
+    const now = nowIso();
+    await tx.run('UPDATE attempts SET status = ?, end_time = ?, exit_code = ?, error = ? WHERE attempt_id = ?', [
+      end.outcome === 'succeeded' ? TASK_SUCCEEDED : TASK_FAILED,
+      now,
+      end.exitCode,
+      end.error,
+      end.attemptId,
+    ]);
+    const execution = await tx.get<ExecutionRecord>('SELECT * FROM executions WHERE execution_id = ?', [
+      attempt.execution_id,
+    ]);
+    const decision = retryDecision(end.outcome, execution!.executed_count, execution!.retry_count);
+    const error = end.outcome === 'succeeded' ? null : end.error;
+    if (decision.status === 'retry') {
+      await tx.run(
+        'UPDATE executions SET status = ?, ready_for_dispatch_time = ?, last_error = ? WHERE execution_id = ?',
+        [ExecutionStatus.pending, now, error, attempt.execution_id],
+      );
+      await operationMessage(
+        tx,
+        attempt.execution_id,
+        MessageType.warning,
+        `Attempt ${attempt.attempt_number} ${end.outcome === 'lost' ? 'was lost' : 'failed'}${error ? `: ${error}` : ''}. Retrying (${execution!.executed_count} of ${execution!.retry_count + 1} attempts used).`,
+      );
+    } else {
+      const status = ExecutionStatus[decision.status];
+      await tx.run('UPDATE executions SET status = ?, end_time = ?, last_error = ? WHERE execution_id = ?', [
+        status,
+        now,
+        error,
+        attempt.execution_id,
+      ]);
+      if (decision.status !== 'succeeded') {
+        await operationMessage(tx, attempt.execution_id, MessageType.error, `Execution ended: ${error ?? 'failed'}`);
+      }
+    }
+    return getIn(tx, attempt.execution_id);
+  }
+
+  async function renewLeases(workerId: string, attemptIds: readonly string[], leaseMs: number): Promise<void> {
+    if (attemptIds.length === 0) return;
+    await db.run(
+      `UPDATE attempts SET lease_expires_ms = ? WHERE worker_agent_id = ? AND status IN (2, 3)
+         AND attempt_id IN (${attemptIds.map(() => '?').join(',')})`,
+      [Date.now() + leaseMs, workerId, ...attemptIds],
+    );
+  }
+
+  /** Ends every attempt whose lease ran out: retried elsewhere if allowed, else ended unexpectedly. */
+  async function expireLeases(nowMs: number): Promise<ExecutionRow[]> {
+    return db.transaction(async (tx) => {
+      const expired = await tx.all<{ attempt_id: string; worker_agent_id: string }>(
+        'SELECT attempt_id, worker_agent_id FROM attempts WHERE status IN (2, 3) AND lease_expires_ms <= ?',
+        [nowMs],
+      );
+      const changed: ExecutionRow[] = [];
+      for (const a of expired) {
+        const row = await endAttemptIn(tx, {
+          attemptId: a.attempt_id,
+          workerId: a.worker_agent_id,
+          outcome: 'lost',
+          exitCode: null,
+          error: 'the worker stopped renewing its lease (worker offline or stopped)',
+        });
+        if (row) changed.push(row);
+      }
+      return changed;
+    });
+  }
+
+  return { create, get: (id: number) => getIn(db, id), list, claimNext, markStarted, endAttempt, renewLeases, expireLeases };
+}
+
+export type ExecutionsRepo = ReturnType<typeof createExecutionsRepo>;

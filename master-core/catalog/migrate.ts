@@ -1,0 +1,32 @@
+import type { Db } from './db';
+import { ScaleOutError } from '../protocol/errors';
+import { m001Initial } from './migrations/m001Initial';
+
+/** Numbered migrations, applied in order; PRAGMA user_version records the last one applied. */
+export const migrations: readonly string[] = [m001Initial];
+
+export async function migrate(db: Db, file: string): Promise<number> {
+  const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  const current = row?.user_version ?? 0;
+  if (current > migrations.length) {
+    throw new ScaleOutError(
+      'CONFLICT',
+      `the catalog ${file} has schema version ${current}, written by a newer Scale Out; this version knows up to ${migrations.length}. Upgrade Scale Out or use another data directory.`,
+    );
+  }
+  for (let version = current + 1; version <= migrations.length; version += 1) {
+    const sql = migrations[version - 1]!;
+    await db.transaction(async (tx) => {
+      for (const statement of splitStatements(sql)) await tx.run(statement);
+      await tx.run(`PRAGMA user_version = ${version}`);
+    });
+  }
+  return migrations.length;
+}
+
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,224 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, WorkerHello, WorkerMessage, decodeFrame } from '../protocol/wire';
+import type { TaskEvent, TaskFinished } from '../protocol/wire';
+import type { ExecutionsRepo } from '../catalog/executionsRepo';
+import type { MessagesRepo } from '../catalog/messagesRepo';
+import type { WorkersRepo } from '../catalog/workersRepo';
+import type { EventBus } from '../eventBus';
+import type { Logger } from '../logger';
+import { createDispatcher } from './dispatcher';
+import { createMessageWriter } from './messageWriter';
+import { sendTo } from './workerSession';
+import type { WorkerSession } from './workerSession';
+
+export interface GatewayTimings {
+  heartbeatIntervalMs: number;
+  offlineAfterMs: number;
+  leaseMs: number;
+  helloTimeoutMs: number;
+}
+
+export interface GatewayDeps {
+  executions: ExecutionsRepo;
+  messages: MessagesRepo;
+  workers: WorkersRepo;
+  bus: EventBus;
+  log: Logger;
+  agentToken: string;
+  timings: GatewayTimings;
+  onWorkerChanged: (workerId: string) => void;
+}
+
+export function tokensEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The WebSocket endpoint worker agents connect to; validates every frame, never trusts a worker. */
+export function createAgentGateway(deps: GatewayDeps) {
+  const sessions = new Map<string, WorkerSession>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const dispatcher = createDispatcher({
+    executions: deps.executions,
+    sessions: () => sessions.values(),
+    bus: deps.bus,
+    log: deps.log,
+    leaseMs: () => deps.timings.leaseMs,
+  });
+  const writer = createMessageWriter(deps.messages, (workerId, events, touched) => {
+    const session = sessions.get(workerId);
+    const nextSeq = new Map<string, number>();
+    for (const e of events) nextSeq.set(e.attemptId, Math.max(nextSeq.get(e.attemptId) ?? 0, e.seq + 1));
+    if (session) {
+      for (const [attemptId, seq] of nextSeq) session.send({ type: 'task.ack', attemptId, nextSeq: seq, finished: false });
+    }
+    for (const executionId of touched) deps.bus.emit({ type: 'message:added', executionId });
+  });
+
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => accept(socket, request));
+
+  function accept(socket: WebSocket, request: IncomingMessage): void {
+    const peer = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    let session: WorkerSession | null = null;
+    let chain: Promise<void> = Promise.resolve();
+    const helloTimer = setTimeout(() => socket.close(CloseCode.helloTimeout, 'no worker.hello in time'), deps.timings.helloTimeoutMs);
+    const violation = (reason: string) => {
+      deps.log.warn(`worker ${session?.name ?? peer}: protocol violation: ${reason}`);
+      socket.close(CloseCode.protocolViolation, reason.slice(0, 120));
+    };
+
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return violation('binary frames are not part of the protocol');
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
+      // Frames are handled strictly in order: an attempt's events are stored before its end.
+      chain = chain.then(async () => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (!session) {
+          session = await handleHello(socket, text, violation);
+          if (session) clearTimeout(helloTimer);
+          return;
+        }
+        const frame = decodeFrame(WorkerMessage, text);
+        if (!frame.ok) return violation(frame.error);
+        await handle(session, frame.value).catch((error: unknown) => {
+          deps.log.error(`worker ${session?.name}: handling ${frame.value.type} failed: ${String(error)}`);
+        });
+      });
+    });
+    socket.on('error', (error) => deps.log.warn(`worker ${session?.name ?? peer}: socket error: ${error.message}`));
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      if (session && sessions.get(session.workerId) === session) {
+        sessions.delete(session.workerId);
+        deps.log.info(`worker ${session.name} disconnected`);
+        deps.onWorkerChanged(session.workerId);
+      }
+    });
+  }
+
+  async function handleHello(socket: WebSocket, text: string, violation: (r: string) => void) {
+    const frame = decodeFrame(WorkerHello, text);
+    if (!frame.ok) {
+      violation(`first frame must be a valid worker.hello: ${frame.error}`);
+      return null;
+    }
+    const hello = frame.value;
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      socket.close(CloseCode.versionMismatch, `protocol version ${hello.protocolVersion} not supported; master speaks ${PROTOCOL_VERSION}`);
+      return null;
+    }
+    if (!tokensEqual(hello.token, deps.agentToken)) {
+      deps.log.warn(`worker ${hello.name}: refused, bad agent token`);
+      socket.close(CloseCode.authFailed, 'agent token not accepted');
+      return null;
+    }
+    const record = await deps.workers.upsertFromHello(hello);
+    const previous = sessions.get(hello.workerId);
+    if (previous) previous.socket.close(CloseCode.replaced, 'replaced by a newer connection of the same worker');
+    const session: WorkerSession = {
+      workerId: hello.workerId,
+      name: hello.name,
+      tags: hello.tags,
+      machine: hello.machine,
+      maxTasks: hello.maxTasks,
+      enabled: record.is_enabled === 1,
+      credit: 0,
+      health: null,
+      lastSeenMs: Date.now(),
+      socket,
+      send: (message) => sendTo(socket, message),
+    };
+    sessions.set(hello.workerId, session);
+    session.send({
+      type: 'master.welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      workerId: hello.workerId,
+      enabled: session.enabled,
+      heartbeatIntervalMs: deps.timings.heartbeatIntervalMs,
+      leaseMs: deps.timings.leaseMs,
+    });
+    deps.log.info(`worker ${hello.name} connected from ${hello.machine.hostname} (max ${hello.maxTasks} tasks)`);
+    deps.onWorkerChanged(hello.workerId);
+    return session;
+  }
+
+  async function handle(session: WorkerSession, message: WorkerMessage): Promise<void> {
+    session.lastSeenMs = Date.now();
+    switch (message.type) {
+      case 'worker.hello':
+        return session.socket.close(CloseCode.protocolViolation, 'worker.hello sent twice');
+      case 'worker.heartbeat':
+        session.health = message.health;
+        await deps.executions.renewLeases(session.workerId, message.health.runningAttemptIds, deps.timings.leaseMs);
+        await deps.workers.touch(session.workerId);
+        deps.onWorkerChanged(session.workerId);
+        return;
+      case 'task.request':
+        session.credit = message.credit;
+        return dispatcher.pump();
+      case 'task.started':
+        if (!(await deps.executions.markStarted(message.attemptId, session.workerId, message.pid))) {
+          session.send({ type: 'task.cancel', attemptId: message.attemptId, reason: 'the attempt is no longer yours' });
+        }
+        return;
+      case 'task.event':
+        return writer.enqueue(session.workerId, message as TaskEvent);
+      case 'task.finished':
+        return finish(session, message);
+    }
+  }
+
+  async function finish(session: WorkerSession, message: TaskFinished): Promise<void> {
+    await writer.flush();
+    const stored = await deps.messages.countForAttempt(message.attemptId);
+    const error =
+      stored < message.eventCount
+        ? `${message.error ?? ''} (${message.eventCount - stored} package messages were not received)`.trim()
+        : message.error;
+    const execution = await deps.executions.endAttempt({
+      attemptId: message.attemptId,
+      workerId: session.workerId,
+      outcome: message.outcome,
+      exitCode: message.exitCode,
+      error,
+    });
+    if (!execution) {
+      session.send({ type: 'task.rejected', attemptId: message.attemptId, reason: 'the attempt was fenced: its lease ended' });
+      return;
+    }
+    session.send({ type: 'task.ack', attemptId: message.attemptId, nextSeq: message.eventCount, finished: true });
+    deps.bus.emit({ type: 'execution:changed', execution });
+    await dispatcher.pump();
+  }
+
+  /** Drops sessions that went silent; called by the housekeeping timer. */
+  function sweepSilent(nowMs: number): void {
+    for (const session of sessions.values()) {
+      if (nowMs - session.lastSeenMs > deps.timings.offlineAfterMs) {
+        deps.log.warn(`worker ${session.name} silent for ${nowMs - session.lastSeenMs} ms: dropping its connection`);
+        session.socket.terminate();
+      }
+    }
+  }
+
+  return {
+    handleUpgrade(request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    sessions,
+    pump: () => dispatcher.pump(),
+    sweepSilent,
+    flush: () => writer.flush(),
+    async close(): Promise<void> {
+      for (const session of sessions.values()) session.socket.close(CloseCode.goingAway, 'master shutting down');
+      await writer.flush().catch(() => undefined);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+export type AgentGateway = ReturnType<typeof createAgentGateway>;

@@ -1,0 +1,67 @@
+import type { ExecutionsRepo } from '../catalog/executionsRepo';
+import type { EventBus } from '../eventBus';
+import type { Logger } from '../logger';
+import type { WorkerSession } from './workerSession';
+
+/**
+ * Pull with credit: each session holds the number of tasks its agent asked for. pump() hands
+ * queued executions to sessions with credit, least loaded first, until nothing more fits.
+ * Called whenever work or credit appears, so there is no polling delay.
+ */
+export function createDispatcher(deps: {
+  executions: ExecutionsRepo;
+  sessions: () => Iterable<WorkerSession>;
+  bus: EventBus;
+  log: Logger;
+  leaseMs: () => number;
+}) {
+  let running = false;
+  let again = false;
+
+  async function pumpOnce(): Promise<void> {
+    const eligible = [...deps.sessions()]
+      .filter((s) => s.enabled && s.credit > 0)
+      .sort((a, b) => load(a) - load(b));
+    for (const session of eligible) {
+      while (session.credit > 0 && session.socket.readyState === session.socket.OPEN) {
+        const claim = await deps.executions.claimNext(
+          { workerId: session.workerId, name: session.name, tags: session.tags, machineName: session.machine.hostname },
+          deps.leaseMs(),
+        );
+        if (!claim) break;
+        session.credit -= 1;
+        session.send({ type: 'task.assign', task: claim.assignment });
+        deps.bus.emit({ type: 'execution:changed', execution: claim.execution });
+        deps.log.debug(`execution ${claim.assignment.executionId} assigned to ${session.name}`);
+      }
+    }
+  }
+
+  /** Runs a dispatch pass; a request during a pass schedules exactly one more pass. */
+  async function pump(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await pumpOnce();
+      } while (again);
+    } catch (error) {
+      deps.log.error(`dispatch failed: ${String(error)}`);
+    } finally {
+      running = false;
+    }
+  }
+
+  return { pump };
+}
+
+function load(session: WorkerSession): number {
+  const running = session.health?.runningAttemptIds.length ?? 0;
+  return running / Math.max(1, session.maxTasks);
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

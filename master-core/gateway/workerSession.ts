@@ -1,0 +1,22 @@
+import type { WebSocket } from 'ws';
+import type { MasterMessage, MachineFacts, WorkerHealth } from '../protocol/wire';
+
+/** What the master knows about one connected worker agent. */
+export interface WorkerSession {
+  workerId: string;
+  name: string;
+  tags: string[];
+  machine: MachineFacts;
+  maxTasks: number;
+  enabled: boolean;
+  /** Tasks the agent asked for and has not been given yet. */
+  credit: number;
+  health: WorkerHealth | null;
+  lastSeenMs: number;
+  socket: WebSocket;
+  send(message: MasterMessage): void;
+}
+
+export function sendTo(socket: WebSocket, message: MasterMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
