@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { loadProjectDir } from '../../master-core/deploy/loadProjectDir';
+import { terminalStatuses, ExecutionStatus } from '../../master-core/protocol/codes';
+import { ScaleOutError } from '../../master-core/protocol/errors';
+import type { ApiClient } from '../../master-core/protocol/apiClient';
+import type { ParameterValue } from '../../master-core/protocol/packageFormat';
+import type { Targeting } from '../../master-core/protocol/api';
+import { executionsTable, messageLine, statusName, workersTable } from './format';
+
+const out = (text: string) => process.stdout.write(text);
+
+export async function deploy(client: ApiClient, projectDir: string, folderName: string): Promise<void> {
+  const bundle = loadProjectDir(resolve(projectDir));
+  const result = await client.call('project.deploy', { folderName, bundle });
+  out(
+    result.unchanged
+      ? `${folderName}/${bundle.project.name} is unchanged (version ${result.versionId})\n`
+      : `deployed ${folderName}/${bundle.project.name} as version ${result.versionId} (${result.packageCount} packages)\n`,
+  );
+}
+
+/** Parses "<folder>/<project>/<package>". */
+export function parsePackagePath(path: string): { folderName: string; projectName: string; packageName: string } {
+  const parts = path.split('/');
+  if (parts.length !== 3 || parts.some((p) => p.trim() === '')) {
+    throw new ScaleOutError('VALIDATION_FAILED', `package path must be <folder>/<project>/<package> (got "${path}")`, {
+      field: 'package',
+    });
+  }
+  return { folderName: parts[0]!, projectName: parts[1]!, packageName: parts[2]!.replace(/\.package\.json$/, '') };
+}
+
+/** Parses repeated --param NAME=VALUE flags. */
+export function parseParams(pairs: readonly string[]): Record<string, ParameterValue> {
+  const params: Record<string, ParameterValue> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new ScaleOutError('VALIDATION_FAILED', `--param must be NAME=VALUE (got "${pair}")`, { field: 'param' });
+    }
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return params;
+}
+
+export interface RunFlags {
+  params: string[];
+  retries: number;
+  priority: number;
+  loggingLevel: number;
+  timeoutSeconds?: number;
+  workers: string[];
+  tags: string[];
+  wait: boolean;
+}
+
+/** Creates and starts an execution; with --wait, streams its messages and returns its exit code. */
+export async function run(client: ApiClient, packagePath: string, flags: RunFlags): Promise<number> {
+  const targeting: Targeting =
+    flags.workers.length > 0
+      ? { kind: 'workers', names: flags.workers }
+      : flags.tags.length > 0
+        ? { kind: 'tags', tags: flags.tags }
+        : { kind: 'any' };
+  const { executionId } = await client.call('execution.create', {
+    ...parsePackagePath(packagePath),
+    parameters: parseParams(flags.params),
+    retryCount: flags.retries,
+    priority: flags.priority,
+    loggingLevel: flags.loggingLevel,
+    timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : null,
+    targeting,
+  });
+  out(`execution ${executionId} created\n`);
+  if (!flags.wait) return 0;
+  const status = await follow(client, executionId);
+  out(`execution ${executionId} ${statusName(status)}\n`);
+  return status === ExecutionStatus.succeeded ? 0 : 1;
+}
+
+/** Prints an execution's messages as they arrive until it reaches a terminal status. */
+export function follow(client: ApiClient, executionId: number): Promise<number> {
+  return new Promise((resolveStatus, reject) => {
+    let lastMessageId = 0;
+    let busy: Promise<void> = Promise.resolve();
+    const catchUp = () => {
+      busy = busy.then(async () => {
+        for (;;) {
+          const { messages } = await client.call('execution.messages', { executionId, afterMessageId: lastMessageId, limit: 1000 });
+          for (const m of messages) out(messageLine(m));
+          if (messages.length > 0) lastMessageId = messages[messages.length - 1]!.messageId;
+          if (messages.length < 1000) break;
+        }
+        const { execution } = await client.call('execution.get', { executionId });
+        if (terminalStatuses.has(execution.status)) {
+          const { messages } = await client.call('execution.messages', { executionId, afterMessageId: lastMessageId, limit: 10_000 });
+          for (const m of messages) out(messageLine(m));
+          unsubscribe();
+          resolveStatus(execution.status);
+        }
+      });
+      busy.catch((error: unknown) => {
+        unsubscribe();
+        reject(error);
+      });
+    };
+    const unsubscribe = client.subscribe(
+      (event) => {
+        if (
+          (event.type === 'message:added' && event.executionId === executionId) ||
+          (event.type === 'execution:changed' && event.execution.executionId === executionId)
+        ) {
+          catchUp();
+        }
+      },
+      (connected) => {
+        if (connected) catchUp();
+      },
+    );
+  });
+}
+
+export async function listExecutions(client: ApiClient, limit: number): Promise<void> {
+  const { executions } = await client.call('execution.list', { limit });
+  out(executionsTable(executions));
+}
+
+export async function logs(client: ApiClient, executionId: number, followFlag: boolean): Promise<void> {
+  if (followFlag) {
+    await follow(client, executionId);
+    return;
+  }
+  let after = 0;
+  for (;;) {
+    const { messages } = await client.call('execution.messages', { executionId, afterMessageId: after, limit: 1000 });
+    for (const m of messages) out(messageLine(m));
+    if (messages.length > 0) after = messages[messages.length - 1]!.messageId;
+    if (messages.length < 1000) break;
+  }
+  // No messages at all: make sure the execution exists, so a wrong id is an error, not silence.
+  if (after === 0) await client.call('execution.get', { executionId });
+}
+
+export async function listWorkers(client: ApiClient): Promise<void> {
+  const { workers } = await client.call('worker.list', {});
+  out(workersTable(workers));
+}

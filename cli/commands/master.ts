@@ -1,0 +1,77 @@
+import { createMaster } from '../../master-core/createMaster';
+import { createLogger } from '../../master-core/logger';
+import { loadProjectDir } from '../../master-core/deploy/loadProjectDir';
+import { createApiClient } from '../../master-core/protocol/apiClient';
+import { cliEntry, rendererDir, sampleDir } from '../paths';
+
+export interface MasterFlags {
+  dataDir: string;
+  consoleHost: string;
+  consolePort: number;
+  agentHost: string;
+  agentPort: number;
+  localWorker: boolean;
+  localWorkerTasks?: number;
+  sample: boolean;
+  consoleToken?: string;
+}
+
+/** `scaleout master`: the headless master, optionally with this machine's worker and the sample. */
+export async function runMaster(flags: MasterFlags): Promise<void> {
+  const log = createLogger('master', (process.env.SCALEOUT_LOG_LEVEL as 'debug' | undefined) ?? 'info');
+  const master = await createMaster({
+    dataDir: flags.dataDir,
+    consoleHost: flags.consoleHost,
+    consolePort: flags.consolePort,
+    agentHost: flags.agentHost,
+    agentPort: flags.agentPort,
+    rendererDir: rendererDir(),
+    log,
+    ...(flags.consoleToken ? { consoleToken: flags.consoleToken } : {}),
+    localWorker: flags.localWorker
+      ? { cliEntry: cliEntry(), name: 'local', ...(flags.localWorkerTasks ? { maxTasks: flags.localWorkerTasks } : {}) }
+      : null,
+  });
+  if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, log);
+
+  process.stdout.write(
+    [
+      `Scale Out master is running (catalog: ${master.catalogFile})`,
+      `  Console:  ${master.consoleUrl}/#token=${master.consoleToken}`,
+      `  Agents:   ${master.agentUrl}`,
+      `  Add a worker on this machine:`,
+      `    SCALEOUT_AGENT_TOKEN=$(cat ${master.dataDir}/agent.token) npx scaleout worker --master ${master.agentUrl}`,
+      `  Press Ctrl+C to stop.`,
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    master
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function deploySampleOnFirstRun(
+  consoleUrl: string,
+  token: string,
+  log: ReturnType<typeof createLogger>,
+): Promise<void> {
+  const client = createApiClient({ baseUrl: consoleUrl, token });
+  const { folders } = await client.call('catalog.tree', {});
+  if (folders.length > 0) return;
+  const bundle = loadProjectDir(sampleDir());
+  await client.call('project.deploy', { folderName: 'Samples', bundle });
+  log.info(`first run: deployed the sample project Samples/${bundle.project.name}`);
+}

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where this code runs from: dist/ when bundled, cli/ when run from source. */
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = existsSync(join(here, '..', 'package.json')) ? resolve(here, '..') : resolve(here);
+export const distDir = join(repoRoot, 'dist');
+
+export const cliEntry = () => join(distDir, 'cli.mjs');
+export const hostEntry = () => join(distDir, 'executionHost.mjs');
+export const rendererDir = () => join(distDir, 'renderer');
+export const sampleDir = () => join(repoRoot, 'samples', 'HelloScaleOut');
+
+/** Default data directory: $SCALEOUT_DATA_DIR, else ~/.scaleout */
+export function defaultDataDir(): string {
+  return process.env.SCALEOUT_DATA_DIR || join(homedir(), '.scaleout');
+}

@@ -1,0 +1,115 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ScaleOutError, coerceError } from '../master-core/protocol/errors';
+import { connect } from './connection';
+import type { ConnectionFlags } from './connection';
+import { defaultDataDir } from './paths';
+import { runMaster } from './commands/master';
+import { runWorker } from './commands/worker';
+import { deploy, listExecutions, listWorkers, logs, run } from './commands/client';
+
+const int = (name: string, min: number, max: number) => (value: string) => {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number (got "${value}")`);
+  const n = Number(value);
+  if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max} (got ${n})`);
+  return n;
+};
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(',').map((v) => v.trim()).filter((v) => v !== ''),
+];
+const repeat = (value: string, previous: string[] = []) => [...previous, value];
+
+function withConnection(command: Command): Command {
+  return command
+    .option('--url <url>', 'console API of the master (env SCALEOUT_URL)', undefined)
+    .option('--token <token>', 'console API token (env SCALEOUT_TOKEN; default: <data-dir>/console.token)')
+    .option('--data-dir <dir>', 'data directory of a local master (env SCALEOUT_DATA_DIR)');
+}
+const clientOf = (flags: ConnectionFlags) => connect(flags);
+
+export function buildProgram(): Command {
+  const program = new Command('scaleout')
+    .description('Scale Out Console: run integration packages across a fleet of workers')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('master')
+    .description('run the master headless: catalog, agent endpoint and console')
+    .option('--data-dir <dir>', 'catalog and keys (env SCALEOUT_DATA_DIR)', defaultDataDir())
+    .option('--console-host <host>', 'console listener address', '127.0.0.1')
+    .option('--console-port <port>', 'console listener port', int('--console-port', 0, 65535), 8390)
+    .option('--agent-host <host>', 'agent endpoint address', '0.0.0.0')
+    .option('--agent-port <port>', 'agent endpoint port', int('--agent-port', 0, 65535), 8391)
+    .option('--local-worker', 'also run a worker agent on this machine', false)
+    .option('--local-worker-tasks <n>', 'max tasks of the local worker', int('--local-worker-tasks', 1, 1024))
+    .option('--sample', 'deploy the sample project when the catalog is empty', false)
+    .addOption(new Option('--console-token <token>', 'fixed console token instead of one per launch').env('SCALEOUT_CONSOLE_TOKEN'))
+    .action((flags) => runMaster(flags));
+
+  program
+    .command('worker')
+    .description('run a worker agent that pulls work from a master')
+    .requiredOption('--master <url>', 'agent endpoint of the master, e.g. ws://host:8391')
+    .option('--token <token>', 'agent token (env SCALEOUT_AGENT_TOKEN)')
+    .option('--name <name>', 'display name (default: host name)')
+    .option('--tags <tags>', 'comma-separated tags for targeting', list, [])
+    .option('--max-tasks <n>', 'how many executions at once (default: CPU count)', int('--max-tasks', 1, 1024))
+    .option('--work-dir <dir>', 'where attempts run and the worker id is kept')
+    .action((flags) => runWorker(flags));
+
+  withConnection(program.command('deploy <project-dir>'))
+    .description('validate a project folder and deploy it as a new version')
+    .option('--folder <name>', 'catalog folder', 'Default')
+    .action((dir: string, flags) => deploy(clientOf(flags), dir, flags.folder));
+
+  withConnection(program.command('run <package>'))
+    .description('run <folder>/<project>/<package> in Scale Out')
+    .option('--param <name=value>', 'parameter value (repeatable; NAME, $Package::NAME or $Project::NAME)', repeat, [])
+    .option('--retries <n>', 'retry count (attempts = retries + 1)', int('--retries', 0, 100), 0)
+    .option('--priority <n>', 'higher runs first', int('--priority', -1000, 1000), 0)
+    .option('--logging-level <n>', '0 None, 1 Basic, 2 Performance, 3 Verbose', int('--logging-level', 0, 100), 1)
+    .option('--timeout <seconds>', 'stop the execution after this long', int('--timeout', 1, 31_536_000))
+    .option('--worker <names>', 'run only on these workers (comma-separated)', list, [])
+    .option('--tag <tags>', 'run only on workers with all these tags', list, [])
+    .option('--wait', 'follow the execution; exit 0 only if it succeeded', false)
+    .action(async (pkg: string, flags) => {
+      process.exitCode = await run(clientOf(flags), pkg, {
+        params: flags.param,
+        retries: flags.retries,
+        priority: flags.priority,
+        loggingLevel: flags.loggingLevel,
+        timeoutSeconds: flags.timeout,
+        workers: flags.worker,
+        tags: flags.tag,
+        wait: flags.wait,
+      });
+    });
+
+  withConnection(program.command('executions'))
+    .description('list recent executions')
+    .option('--limit <n>', 'how many', int('--limit', 1, 1000), 50)
+    .action((flags) => listExecutions(clientOf(flags), flags.limit));
+
+  withConnection(program.command('logs <execution-id>'))
+    .description("print an execution's messages")
+    .option('--follow', 'keep printing until the execution ends', false)
+    .action((id: string, flags) => logs(clientOf(flags), int('execution-id', 1, Number.MAX_SAFE_INTEGER)(id), flags.follow));
+
+  withConnection(program.command('workers'))
+    .description('list worker agents and their health')
+    .action((flags) => listWorkers(clientOf(flags)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const e = coerceError(error);
+    const field = error instanceof ScaleOutError && error.field ? ` [${error.field}]` : '';
+    process.stderr.write(`scaleout: ${e.message}${field}\n`);
+    process.exitCode = error instanceof ScaleOutError && error.code === 'NETWORK' ? 3 : 2;
+  }
+}

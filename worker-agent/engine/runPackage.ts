@@ -1,0 +1,65 @@
+import { MessageSourceType, MessageType, isLoggedAt } from '../../master-core/protocol/codes';
+import type { TaskDef } from '../../master-core/protocol/packageFormat';
+import type { TaskAssignment } from '../../master-core/protocol/wire';
+import { createContext } from './context';
+import type { PackageContext } from './context';
+import type { EmitEvent, EngineEvent } from './events';
+import { runProcessTask } from './tasks/processTask';
+import { runScriptTask } from './tasks/scriptTask';
+
+export interface PackageResult {
+  outcome: 'succeeded' | 'failed';
+  error: string | null;
+}
+
+/** Message of anything thrown, including errors from another V8 context. */
+export function errorText(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+async function runTask(task: TaskDef, context: PackageContext, emit: EmitEvent): Promise<void> {
+  switch (task.type) {
+    case 'process':
+      return runProcessTask(task, context, emit);
+    case 'script':
+      return runScriptTask(task, context, emit);
+  }
+}
+
+/**
+ * Runs a package's tasks in order. Emits SSIS-style PreExecute/PostExecute per package and task,
+ * Error and TaskFailed on failure; messages the logging level excludes are not emitted at all.
+ */
+export async function runPackage(
+  assignment: TaskAssignment,
+  machineName: string,
+  sink: (event: EngineEvent) => void,
+  signal: AbortSignal,
+): Promise<PackageResult> {
+  const level = assignment.loggingLevel;
+  const emit: EmitEvent = (event) => {
+    if (isLoggedAt(level, event.messageType)) sink({ ...event, timeMs: Date.now() });
+  };
+  const pkg = assignment.package;
+  const packageSource = { sourceType: MessageSourceType.packageObject, sourceName: pkg.name };
+  const context = createContext(assignment, machineName, signal);
+  emit({ ...packageSource, messageType: MessageType.preExecute, message: `${pkg.name}: validation has started; package starting.` });
+  for (const task of pkg.tasks) {
+    const source = { sourceType: MessageSourceType.controlFlowTask, sourceName: task.name };
+    emit({ ...source, messageType: MessageType.preExecute, message: `${task.name}: starting (${task.type} task).` });
+    const started = Date.now();
+    try {
+      await runTask(task, context, emit);
+    } catch (error) {
+      const text = errorText(error);
+      emit({ ...source, messageType: MessageType.error, message: `${task.name}: ${text}` });
+      emit({ ...source, messageType: MessageType.taskFailed, message: `${task.name} failed.` });
+      emit({ ...packageSource, messageType: MessageType.postExecute, message: `${pkg.name}: finished with failure.` });
+      return { outcome: 'failed', error: `task ${task.name} failed: ${text}` };
+    }
+    emit({ ...source, messageType: MessageType.postExecute, message: `${task.name}: finished in ${Date.now() - started} ms.` });
+  }
+  emit({ ...packageSource, messageType: MessageType.postExecute, message: `${pkg.name}: finished with success.` });
+  return { outcome: 'succeeded', error: null };
+}
