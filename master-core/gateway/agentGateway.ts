@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, WorkerHello, WorkerMessage, decodeFrame } from '../protocol/wire';
@@ -206,7 +207,7 @@ export function createAgentGateway(deps: GatewayDeps) {
   }
 
   return {
-    handleUpgrade(request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
     },
     sessions,

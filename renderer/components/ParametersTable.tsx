@@ -1,0 +1,149 @@
+import UndoIcon from '@mui/icons-material/Undo';
+import Box from '@mui/material/Box';
+import Checkbox from '@mui/material/Checkbox';
+import FormHelperText from '@mui/material/FormHelperText';
+import IconButton from '@mui/material/IconButton';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import type { ParameterInfo } from '../../master-core/protocol/api';
+import { parameterFieldKey } from '../state/executeRequest';
+import type { FieldErrors, ParameterInput } from '../state/executeRequest';
+import type { ExecuteTarget } from '../state/executeTargets';
+
+interface ParametersTableProps {
+  target: ExecuteTarget;
+  values: Record<string, ParameterInput>;
+  errors: FieldErrors;
+  disabled: boolean;
+  onChange: (reference: string, input: ParameterInput | undefined) => void;
+}
+
+const NUMBER_TYPES = new Set(['Int32', 'Int64', 'Double']);
+
+function defaultText(param: ParameterInfo): string {
+  if (param.defaultValue === null) return '';
+  return param.sensitive ? '********' : String(param.defaultValue);
+}
+
+function defaultChecked(param: ParameterInfo): boolean {
+  const value = param.defaultValue;
+  return value === true || (typeof value === 'string' && /^(true|1|yes)$/i.test(value.trim())) || value === 1;
+}
+
+interface ParameterInputProps {
+  target: ExecuteTarget;
+  param: ParameterInfo;
+  input: ParameterInput | undefined;
+  error: string | undefined;
+  disabled: boolean;
+  onChange: (input: ParameterInput | undefined) => void;
+}
+
+/** The input for one parameter, by data type: checkbox, number or text (password when sensitive). */
+function ParameterValueInput({ target, param, input, error, disabled, onChange }: ParameterInputProps) {
+  const testId = `param-${target.key}-${param.reference}`;
+  if (param.dataType === 'Boolean') {
+    const overridden = typeof input === 'boolean';
+    return (
+      <Box>
+        <Box sx={{ display: 'flex', alignItems: 'center' }}>
+          <Checkbox
+            checked={overridden ? input : defaultChecked(param)}
+            disabled={disabled}
+            onChange={(e) => onChange(e.target.checked)}
+            slotProps={{ input: { 'aria-label': param.name, ...{ 'data-testid': testId } } }}
+          />
+          <Typography variant="caption" color="text.secondary">
+            {overridden ? 'set' : 'default'}
+          </Typography>
+          {overridden && (
+            <Tooltip title="Use the default">
+              <IconButton onClick={() => onChange(undefined)} disabled={disabled} aria-label="Use the default">
+                <UndoIcon fontSize="inherit" />
+              </IconButton>
+            </Tooltip>
+          )}
+        </Box>
+        {error && <FormHelperText error>{error}</FormHelperText>}
+      </Box>
+    );
+  }
+  const type = param.sensitive ? 'password' : NUMBER_TYPES.has(param.dataType) ? 'number' : 'text';
+  const placeholder =
+    param.dataType === 'DateTime' ? 'YYYY-MM-DDTHH:mm:ss' : param.defaultValue === null ? '' : '(default)';
+  return (
+    <TextField
+      type={type}
+      value={typeof input === 'string' ? input : ''}
+      onChange={(e) => onChange(e.target.value)}
+      disabled={disabled}
+      placeholder={placeholder}
+      error={error !== undefined}
+      helperText={error}
+      fullWidth
+      margin="none"
+      autoComplete={param.sensitive ? 'new-password' : 'off'}
+      slotProps={{
+        htmlInput: { 'aria-label': param.name, 'data-testid': testId, ...(type === 'number' ? { step: 'any' } : {}) },
+      }}
+    />
+  );
+}
+
+/** A package's project and package parameters; an empty input means "use the default". */
+export function ParametersTable({ target, values, errors, disabled, onChange }: ParametersTableProps) {
+  const params = [...target.projectParameters, ...target.packageParameters];
+  if (params.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary" sx={{ px: 1, py: 0.5 }}>
+        This package has no parameters.
+      </Typography>
+    );
+  }
+  return (
+    <Table data-testid={`parameters-${target.key}`}>
+      <TableHead>
+        <TableRow>
+          <TableCell>Name</TableCell>
+          <TableCell>Scope</TableCell>
+          <TableCell>Type</TableCell>
+          <TableCell sx={{ width: '40%' }}>Value</TableCell>
+          <TableCell>Default</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {params.map((param) => (
+          <TableRow key={param.reference}>
+            <TableCell title={param.description || undefined}>
+              {param.name}
+              {param.required && (
+                <Box component="span" sx={{ color: 'error.main', ml: 0.25 }} aria-label="required">
+                  *
+                </Box>
+              )}
+            </TableCell>
+            <TableCell>{param.reference.startsWith('$Project::') ? 'Project' : 'Package'}</TableCell>
+            <TableCell>{param.dataType}</TableCell>
+            <TableCell>
+              <ParameterValueInput
+                target={target}
+                param={param}
+                input={values[param.reference]}
+                error={errors[parameterFieldKey(target.key, param.reference)]}
+                disabled={disabled}
+                onChange={(input) => onChange(param.reference, input)}
+              />
+            </TableCell>
+            <TableCell sx={{ color: 'text.secondary' }}>{defaultText(param)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

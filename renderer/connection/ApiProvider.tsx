@@ -1,0 +1,61 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { createApiClient } from '../../master-core/protocol/apiClient';
+import type { ApiClient } from '../../master-core/protocol/apiClient';
+import { ScaleOutError } from '../../master-core/protocol/errors';
+import type { Connection } from '../state/connectionParams';
+import { createEventHub } from '../state/eventHub';
+import { ApiContext } from './apiContext';
+import type { ApiContextValue } from './apiContext';
+
+interface ApiProviderProps {
+  connection: Connection;
+  /** Called when the master refuses the token (it restarted with a new one, say). */
+  onUnauthorized: () => void;
+  children: ReactNode;
+}
+
+/** Wraps the client so a refused token sends the user back to Connect, wherever it happens. */
+function withUnauthorizedHandler(client: ApiClient, onUnauthorized: () => void): ApiClient {
+  return {
+    async call(method, input) {
+      try {
+        return await client.call(method, input);
+      } catch (error) {
+        if (error instanceof ScaleOutError && error.code === 'UNAUTHORIZED') onUnauthorized();
+        throw error;
+      }
+    },
+    subscribe: (onEvent, onStatus) => client.subscribe(onEvent, onStatus),
+  };
+}
+
+/** Owns the one ApiClient and the one events socket of the console. */
+export function ApiProvider({ connection, onUnauthorized, children }: ApiProviderProps) {
+  const [connected, setConnected] = useState(false);
+  const client = useMemo(
+    () => withUnauthorizedHandler(createApiClient(connection), onUnauthorized),
+    [connection, onUnauthorized],
+  );
+  const hub = useMemo(() => createEventHub(), []);
+
+  useEffect(() => {
+    const stop = client.subscribe(
+      (event) => hub.emit({ kind: 'event', event }),
+      (isConnected) => {
+        setConnected(isConnected);
+        hub.emit({ kind: 'status', connected: isConnected });
+      },
+    );
+    return () => {
+      stop();
+      setConnected(false);
+    };
+  }, [client, hub]);
+
+  const value = useMemo<ApiContextValue>(
+    () => ({ client, hub, connection, connected }),
+    [client, hub, connection, connected],
+  );
+  return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
+}

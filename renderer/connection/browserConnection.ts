@@ -1,0 +1,40 @@
+import {
+  clearSessionConnection,
+  hashWithoutToken,
+  readTokenFromHash,
+  REMEMBERED_URL_KEY,
+  resolveStartupConnection,
+  saveSessionConnection,
+} from '../state/connectionParams';
+import type { Connection } from '../state/connectionParams';
+
+/** The browser side of connectionParams: location, history and the two storages. */
+
+/**
+ * Reads the connection at start. A token in the fragment is moved to sessionStorage and removed
+ * from the address bar, so it is neither bookmarked nor shown, and a reload still works.
+ */
+export function takeStartupConnection(): Connection | null {
+  const connection = resolveStartupConnection(window.location.hash, window.location.origin, window.sessionStorage);
+  if (readTokenFromHash(window.location.hash) && connection) {
+    saveSessionConnection(window.sessionStorage, connection);
+    const { pathname, search, hash } = window.location;
+    window.history.replaceState(window.history.state, '', `${pathname}${search}${hashWithoutToken(hash)}`);
+  }
+  return connection;
+}
+
+export function saveConnection(connection: Connection): void {
+  saveSessionConnection(window.sessionStorage, connection);
+  // Only the URL is remembered across sessions; the token never leaves sessionStorage.
+  window.localStorage.setItem(REMEMBERED_URL_KEY, connection.baseUrl);
+}
+
+export function forgetConnection(): void {
+  clearSessionConnection(window.sessionStorage);
+}
+
+/** The master URL to offer in the Connect dialog. */
+export function rememberedMasterUrl(): string {
+  return window.localStorage.getItem(REMEMBERED_URL_KEY) ?? window.location.origin;
+}

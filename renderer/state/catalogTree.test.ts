@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { FolderInfo, WorkerRow } from '../../master-core/protocol/api';
+import { buildCatalogTree, buildScaleOutTree, expandableIds, indexTree, packageItemId } from './catalogTree';
+import type { TreeNode } from './catalogTree';
+import { targetsForPaths } from './executeTargets';
+
+const param = (name: string, scope: 'Project' | 'Package') => ({
+  name,
+  reference: `$${scope}::${name}`,
+  dataType: 'String' as const,
+  defaultValue: null,
+  required: false,
+  sensitive: false,
+  description: '',
+});
+
+const project = (name: string, packages: string[]) => ({
+  name,
+  description: '',
+  versionId: 1,
+  deployedAt: '2026-01-01T00:00:00.000Z',
+  deployedBy: 'me',
+  parameters: [param('Env', 'Project')],
+  packages: packages.map((p) => ({ name: p, description: '', taskCount: 1, parameters: [param('Day', 'Package')] })),
+});
+
+const folders: FolderInfo[] = [
+  { name: 'Sales', description: '', projects: [project('Load', ['b.pkg', 'a.pkg']), project('Empty', [])] },
+  { name: 'Finance', description: '', projects: [] },
+];
+
+const labels = (node: TreeNode | undefined) => node?.children.map((c) => c.label);
+
+describe('buildCatalogTree', () => {
+  const root = buildCatalogTree(folders);
+  const ssisdb = root.children[0];
+
+  it('nests SSISDB > folders (sorted) > Projects/Environments', () => {
+    expect(root.label).toBe('Integration Services Catalogs');
+    expect(ssisdb?.label).toBe('SSISDB');
+    expect(labels(ssisdb)).toEqual(['Finance', 'Sales']);
+    const sales = ssisdb?.children[1];
+    expect(sales?.testId).toBe('tree-folder-Sales');
+    expect(labels(sales)).toEqual(['Projects', 'Environments']);
+    expect(labels(sales?.children[1])).toEqual(['(none)']);
+  });
+
+  it('gives projects and packages test ids and paths', () => {
+    const index = indexTree([root]);
+    const pkg = index.get(packageItemId('Sales', 'Load', 'a.pkg'));
+    expect(pkg?.testId).toBe('tree-package-Sales/Load/a.pkg');
+    expect(pkg?.path).toEqual({ folder: 'Sales', project: 'Load', package: 'a.pkg' });
+    const load = index.get('project:Sales/Load');
+    expect(load?.testId).toBe('tree-project-Sales/Load');
+    expect(labels(load?.children[0])).toEqual(['a.pkg', 'b.pkg']);
+  });
+
+  it('shows (none) under empty containers', () => {
+    const index = indexTree([root]);
+    expect(labels(index.get('projects:Finance'))).toEqual(['(none)']);
+    expect(labels(index.get('packages:Sales/Empty'))).toEqual(['(none)']);
+  });
+
+  it('lists every node with children as expandable', () => {
+    const ids = expandableIds([root]);
+    expect(ids).toContain('folder:Sales');
+    expect(ids).toContain('packages:Sales/Load');
+    expect(ids).not.toContain(packageItemId('Sales', 'Load', 'a.pkg'));
+  });
+});
+
+describe('buildScaleOutTree', () => {
+  const worker = (workerId: string, name: string, online: boolean) => ({ workerId, name, online }) as WorkerRow;
+
+  it('lists workers by name with their state', () => {
+    const root = buildScaleOutTree([worker('2', 'w2', false), worker('1', 'w1', true)]);
+    const workers = root.children[0];
+    expect(workers?.label).toBe('Workers');
+    expect(workers?.children.map((w) => [w.testId, w.online])).toEqual([
+      ['tree-worker-w1', true],
+      ['tree-worker-w2', false],
+    ]);
+  });
+
+  it('shows (none) without workers', () => {
+    expect(labels(buildScaleOutTree([]).children[0])).toEqual(['(none)']);
+  });
+});
+
+describe('targetsForPaths', () => {
+  it('expands a folder, a project or a package to its packages, without duplicates', () => {
+    const keys = (paths: Parameters<typeof targetsForPaths>[1]) => targetsForPaths(folders, paths).map((t) => t.key);
+    expect(keys([{ folder: 'Sales' }])).toEqual(['Sales/Load/b.pkg', 'Sales/Load/a.pkg']);
+    expect(keys([{ folder: 'Sales', project: 'Load', package: 'a.pkg' }])).toEqual(['Sales/Load/a.pkg']);
+    expect(keys([{ folder: 'Sales', project: 'Load' }, { folder: 'Sales', project: 'Load', package: 'a.pkg' }])).toEqual([
+      'Sales/Load/b.pkg',
+      'Sales/Load/a.pkg',
+    ]);
+    expect(keys([{ folder: 'Finance' }])).toEqual([]);
+  });
+
+  it('carries project and package parameters', () => {
+    const [target] = targetsForPaths(folders, [{ folder: 'Sales', project: 'Load', package: 'a.pkg' }]);
+    expect(target?.projectParameters.map((p) => p.reference)).toEqual(['$Project::Env']);
+    expect(target?.packageParameters.map((p) => p.reference)).toEqual(['$Package::Day']);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Where the console's token and master URL come from. The master opens the console as
+ * http://127.0.0.1:PORT/#token=TOKEN; the token moves to sessionStorage (so a reload works and the
+ * URL no longer shows it) and the master URL the user typed into Connect is kept in localStorage.
+ */
+
+export interface Connection {
+  baseUrl: string;
+  token: string;
+}
+
+/** The subset of Storage used here, so tests pass a Map-backed fake. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export const SESSION_TOKEN_KEY = 'scaleout.token';
+export const SESSION_BASE_URL_KEY = 'scaleout.baseUrl';
+export const REMEMBERED_URL_KEY = 'scaleout.masterUrl';
+
+/** The token in a "#token=..." fragment (other fragment parameters are allowed), else null. */
+export function readTokenFromHash(hash: string): string | null {
+  const token = new URLSearchParams(hash.replace(/^#/, '')).get('token');
+  return token && token.trim() !== '' ? token.trim() : null;
+}
+
+/** The fragment with the token removed ('' when nothing else was in it). */
+export function hashWithoutToken(hash: string): string {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  params.delete('token');
+  const rest = params.toString();
+  return rest === '' ? '' : `#${rest}`;
+}
+
+/** "http://host:port" with no trailing slash or path, or null when the text is not an http(s) URL. */
+export function normalizeBaseUrl(text: string): string | null {
+  try {
+    const url = new URL(text.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The connection to use at start: a token in the fragment (served by this origin's master) wins,
+ * then the one saved for this browser tab; null means ask the user.
+ */
+export function resolveStartupConnection(hash: string, origin: string, session: KeyValueStore): Connection | null {
+  const fromHash = readTokenFromHash(hash);
+  if (fromHash) return { baseUrl: origin, token: fromHash };
+  const token = session.getItem(SESSION_TOKEN_KEY);
+  if (!token) return null;
+  return { baseUrl: session.getItem(SESSION_BASE_URL_KEY) ?? origin, token };
+}
+
+export function saveSessionConnection(session: KeyValueStore, connection: Connection): void {
+  session.setItem(SESSION_TOKEN_KEY, connection.token);
+  session.setItem(SESSION_BASE_URL_KEY, connection.baseUrl);
+}
+
+export function clearSessionConnection(session: KeyValueStore): void {
+  session.removeItem(SESSION_TOKEN_KEY);
+  session.removeItem(SESSION_BASE_URL_KEY);
+}

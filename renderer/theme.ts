@@ -1,0 +1,26 @@
+import { createTheme } from '@mui/material/styles';
+
+/** MUI's default look, made dense like SQL Server Management Studio. */
+export const theme = createTheme({
+  palette: {
+    primary: { main: '#1f5fa8' },
+    background: { default: '#eef0f3', paper: '#ffffff' },
+  },
+  typography: { fontSize: 13 },
+  shape: { borderRadius: 3 },
+  components: {
+    MuiButton: { defaultProps: { size: 'small' } },
+    MuiIconButton: { defaultProps: { size: 'small' } },
+    MuiTextField: { defaultProps: { size: 'small', margin: 'dense' } },
+    MuiFormControl: { defaultProps: { size: 'small', margin: 'dense' } },
+    MuiCheckbox: { defaultProps: { size: 'small' } },
+    MuiRadio: { defaultProps: { size: 'small' } },
+    MuiChip: { defaultProps: { size: 'small' } },
+    MuiTable: { defaultProps: { size: 'small' } },
+    MuiToolbar: { defaultProps: { variant: 'dense' } },
+    MuiMenuItem: { defaultProps: { dense: true } },
+    MuiListItem: { defaultProps: { dense: true } },
+    MuiTab: { styleOverrides: { root: { minHeight: 36, textTransform: 'none', paddingTop: 4, paddingBottom: 4 } } },
+    MuiTabs: { styleOverrides: { root: { minHeight: 36 } } },
+  },
+});
