@@ -12,15 +12,27 @@ export interface ConnectionFlags {
   dataDir?: string;
 }
 
+/** The console URL a master running from this data directory wrote to master.json. */
+function localMasterUrl(dataDir: string): string | undefined {
+  try {
+    const state = JSON.parse(readFileSync(join(dataDir, 'master.json'), 'utf8')) as { consoleUrl?: unknown };
+    return typeof state.consoleUrl === 'string' ? state.consoleUrl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Finds the master: --url / $SCALEOUT_URL (default http://127.0.0.1:8390) and --token /
- * $SCALEOUT_TOKEN, else the token a local master wrote to <data-dir>/console.token.
+ * Finds the master: --url / $SCALEOUT_URL, else the one running from the data directory
+ * (<data-dir>/master.json), else http://127.0.0.1:8390; and --token / $SCALEOUT_TOKEN, else the
+ * token a local master wrote to <data-dir>/console.token.
  */
 export function connect(flags: ConnectionFlags): ApiClient {
-  const baseUrl = flags.url ?? process.env.SCALEOUT_URL ?? 'http://127.0.0.1:8390';
+  const dataDir = flags.dataDir ?? defaultDataDir();
+  const baseUrl = flags.url ?? process.env.SCALEOUT_URL ?? localMasterUrl(dataDir) ?? 'http://127.0.0.1:8390';
   let token = flags.token ?? process.env.SCALEOUT_TOKEN;
   if (!token) {
-    const file = join(flags.dataDir ?? defaultDataDir(), 'console.token');
+    const file = join(dataDir, 'console.token');
     if (existsSync(file)) token = readFileSync(file, 'utf8').trim();
   }
   if (!token) {

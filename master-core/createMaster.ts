@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openCatalog } from './catalog/openCatalog';
 import { createProjectsRepo } from './catalog/projectsRepo';
@@ -173,6 +173,9 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     : null;
 
   const consoleUrl = `http://${urlHost(consoleHost)}:${consolePort}`;
+  // Lets the CLI and scripts on this machine find the running master without flags.
+  const stateFile = join(dataDir, 'master.json');
+  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, consoleUrl, agentUrl, startedAt: new Date().toISOString() }, null, 2));
   log.info(`console listening on ${consoleUrl}; agent endpoint on ${agentHost}:${new URL(agentUrl).port}`);
 
   let closed: Promise<void> | null = null;
@@ -197,6 +200,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         agentHttp.closeAllConnections();
         await db.exec('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
         await db.close();
+        rmSync(stateFile, { force: true });
       })()),
   };
 }

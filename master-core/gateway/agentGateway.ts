@@ -129,6 +129,7 @@ export function createAgentGateway(deps: GatewayDeps) {
       enabled: record.is_enabled === 1,
       credit: 0,
       health: null,
+      assigned: new Set(),
       lastSeenMs: Date.now(),
       socket,
       send: (message) => sendTo(socket, message),
@@ -154,6 +155,8 @@ export function createAgentGateway(deps: GatewayDeps) {
         return session.socket.close(CloseCode.protocolViolation, 'worker.hello sent twice');
       case 'worker.heartbeat':
         session.health = message.health;
+        // The agent's own list is the truth after a reconnect.
+        session.assigned = new Set(message.health.runningAttemptIds);
         await deps.executions.renewLeases(session.workerId, message.health.runningAttemptIds, deps.timings.leaseMs);
         await deps.workers.touch(session.workerId);
         deps.onWorkerChanged(session.workerId);
@@ -180,6 +183,7 @@ export function createAgentGateway(deps: GatewayDeps) {
       stored < message.eventCount
         ? `${message.error ?? ''} (${message.eventCount - stored} package messages were not received)`.trim()
         : message.error;
+    session.assigned.delete(message.attemptId);
     const execution = await deps.executions.endAttempt({
       attemptId: message.attemptId,
       workerId: session.workerId,

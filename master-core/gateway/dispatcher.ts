@@ -30,6 +30,7 @@ export function createDispatcher(deps: {
         );
         if (!claim) break;
         session.credit -= 1;
+        session.assigned.add(claim.assignment.attemptId);
         session.send({ type: 'task.assign', task: claim.assignment });
         deps.bus.emit({ type: 'execution:changed', execution: claim.execution });
         deps.log.debug(`execution ${claim.assignment.executionId} assigned to ${session.name}`);
@@ -60,8 +61,7 @@ export function createDispatcher(deps: {
 }
 
 function load(session: WorkerSession): number {
-  const running = session.health?.runningAttemptIds.length ?? 0;
-  return running / Math.max(1, session.maxTasks);
+  return session.assigned.size / Math.max(1, session.maxTasks);
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -12,6 +12,8 @@ export interface WorkerSession {
   /** Tasks the agent asked for and has not been given yet. */
   credit: number;
   health: WorkerHealth | null;
+  /** Attempts the master handed to this session and has not seen end. */
+  assigned: Set<string>;
   lastSeenMs: number;
   socket: WebSocket;
   send(message: MasterMessage): void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, formatBytes, formatDuration, formatPercent, formatTime } from './displayFormat';
+import { durationMs, formatBytes, formatClockTime, formatDuration, formatPercent, formatTime } from './displayFormat';
 
 describe('displayFormat', () => {
   it('formats times in local time, tolerating bad input', () => {
@@ -30,5 +30,12 @@ describe('displayFormat', () => {
     expect(formatBytes(null)).toBe('');
     expect(formatPercent(12.345)).toBe('12.3 %');
     expect(formatPercent(null)).toBe('');
+  });
+});
+
+describe('formatClockTime', () => {
+  it('shows local time to the millisecond', () => {
+    expect(formatClockTime(new Date(2026, 0, 31, 8, 5, 9, 42).toISOString())).toBe('08:05:09.042');
+    expect(formatClockTime('later')).toBe('later');
   });
 });

@@ -1,0 +1,33 @@
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Where the desktop shell finds the rest of the product, relative to its own bundle. */
+export interface AppPaths {
+  repoRoot: string;
+  /** The sandboxed preload, bundled as CommonJS. */
+  preload: string;
+  /** The built console the master serves. */
+  rendererDir: string;
+  /** The scaleout CLI bundle, run as this machine's worker. */
+  cliEntry: string;
+  sampleDir: string;
+  docsDir: string;
+}
+
+/**
+ * The bundle is dist/electron/main.mjs, so the repository root is two levels up. Run from source
+ * (electron/*.ts, as the tests do) it is one level up.
+ */
+export function resolveAppPaths(moduleFile: string): AppPaths {
+  const here = dirname(moduleFile);
+  const bundled = basename(here) === 'electron' && basename(dirname(here)) === 'dist';
+  const repoRoot = bundled ? resolve(here, '..', '..') : resolve(here, '..');
+  const distDir = join(repoRoot, 'dist');
+  return {
+    repoRoot,
+    preload: join(distDir, 'electron', 'preload.cjs'),
+    rendererDir: join(distDir, 'renderer'),
+    cliEntry: join(distDir, 'cli.mjs'),
+    sampleDir: join(repoRoot, 'samples', 'HelloScaleOut'),
+    docsDir: join(repoRoot, 'docs'),
+  };
+}

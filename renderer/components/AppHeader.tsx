@@ -1,0 +1,77 @@
+import HubIcon from '@mui/icons-material/Hub';
+import LogoutIcon from '@mui/icons-material/Logout';
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Toolbar from '@mui/material/Toolbar';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import { useEffect, useState } from 'react';
+import { useApi, useConnectionState, useConsoleEvents } from '../hooks/useApi';
+
+/** Green while the live events socket is open, red while the console is reconnecting. */
+function ConnectionDot({ connected }: { connected: boolean }) {
+  const text = connected ? 'Connected: live updates on' : 'Disconnected: reconnecting...';
+  return (
+    <Tooltip title={text}>
+      <Box
+        role="status"
+        aria-label={text}
+        data-testid="connection-status"
+        data-connected={String(connected)}
+        sx={{
+          width: 10,
+          height: 10,
+          borderRadius: '50%',
+          bgcolor: connected ? '#4caf50' : '#f44336',
+          boxShadow: '0 0 0 2px rgba(255,255,255,0.6)',
+        }}
+      />
+    </Tooltip>
+  );
+}
+
+/** The master's version, asked again after each reconnect (the master may have been upgraded). */
+function useMasterVersion(): string | null {
+  const client = useApi();
+  const [version, setVersion] = useState<string | null>(null);
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    let current = true;
+    client.call('master.info', {}).then(
+      (info) => current && setVersion(info.version),
+      () => undefined, // the header simply shows no version; views report the error
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, asked]);
+  useConsoleEvents((message) => {
+    if (message.kind === 'status' && message.connected) setAsked((n) => n + 1);
+  });
+  return version;
+}
+
+export function AppHeader({ onDisconnect }: { onDisconnect: () => void }) {
+  const { connected, connection } = useConnectionState();
+  const version = useMasterVersion();
+  return (
+    <AppBar position="static" elevation={0}>
+      <Toolbar sx={{ gap: 1.5 }}>
+        <HubIcon fontSize="small" />
+        <Typography variant="subtitle1" component="h1" sx={{ fontWeight: 600 }}>
+          Scale Out Console
+        </Typography>
+        <Box sx={{ flex: 1 }} />
+        <Typography variant="body2" sx={{ opacity: 0.85 }} data-testid="master-address">
+          {connection.baseUrl}
+          {version ? ` (master ${version})` : ''}
+        </Typography>
+        <ConnectionDot connected={connected} />
+        <Button color="inherit" startIcon={<LogoutIcon />} onClick={onDisconnect} data-testid="disconnect">
+          Disconnect
+        </Button>
+      </Toolbar>
+    </AppBar>
+  );
+}

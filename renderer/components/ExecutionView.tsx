@@ -1,0 +1,108 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Checkbox from '@mui/material/Checkbox';
+import Divider from '@mui/material/Divider';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Typography from '@mui/material/Typography';
+import { DataGrid, useGridApiRef } from '@mui/x-data-grid';
+import type { GridColDef, GridPaginationModel } from '@mui/x-data-grid';
+import { useEffect, useState } from 'react';
+import type { MessageRow } from '../../master-core/protocol/api';
+import { MessageType, messageTypeNames } from '../../master-core/protocol/codes';
+import { useExecution } from '../hooks/useExecution';
+import { useExecutionMessages } from '../hooks/useExecutionMessages';
+import { formatClockTime, formatTime } from '../state/displayFormat';
+import { ExecutionSummary } from './ExecutionSummary';
+import { FillBox } from './FillBox';
+
+const PAGE_SIZE = 100;
+const ERROR_TYPES: ReadonlySet<number> = new Set([MessageType.error, MessageType.taskFailed]);
+
+const columns: GridColDef<MessageRow>[] = [
+  {
+    field: 'time',
+    headerName: 'Time',
+    width: 110,
+    valueFormatter: (value: string) => formatClockTime(value),
+    renderCell: ({ row }) => <span title={formatTime(row.time)}>{formatClockTime(row.time)}</span>,
+  },
+  { field: 'attemptNumber', headerName: 'Attempt', type: 'number', width: 75 },
+  {
+    field: 'messageType',
+    headerName: 'Type',
+    width: 130,
+    valueGetter: (_value, row) => messageTypeNames[row.messageType] ?? String(row.messageType),
+  },
+  { field: 'sourceName', headerName: 'Source', width: 180 },
+  {
+    field: 'message',
+    headerName: 'Message',
+    flex: 1,
+    minWidth: 300,
+    renderCell: ({ row }) => (
+      <Box component="span" sx={{ color: ERROR_TYPES.has(row.messageType) ? 'error.main' : 'inherit' }} title={row.message}>
+        {row.message}
+      </Box>
+    ),
+  },
+];
+
+/** The "Execution <id>" tab: the execution's facts and its messages, following new ones live. */
+export function ExecutionView({ executionId }: { executionId: number }) {
+  const { execution, error: executionError } = useExecution(executionId);
+  const { messages, error: messagesError } = useExecutionMessages(executionId);
+  const [follow, setFollow] = useState(true);
+  const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: PAGE_SIZE });
+  const apiRef = useGridApiRef();
+
+  // Following: show the last page and scroll to its end whenever messages arrive.
+  const lastPage = Math.max(0, Math.ceil(messages.length / pagination.pageSize) - 1);
+  useEffect(() => {
+    if (!follow) return;
+    setPagination((p) => (p.page === lastPage ? p : { ...p, page: lastPage }));
+    const frame = requestAnimationFrame(() => apiRef.current?.scroll({ top: Number.MAX_SAFE_INTEGER }));
+    return () => cancelAnimationFrame(frame);
+  }, [follow, lastPage, messages.length, apiRef]);
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+      {execution && <ExecutionSummary execution={execution} />}
+      {executionError && <Alert severity="error" sx={{ m: 1 }}>{executionError}</Alert>}
+      <Divider />
+      <Box sx={{ display: 'flex', alignItems: 'center', px: 1 }}>
+        <Typography variant="subtitle2" sx={{ flex: 1 }}>
+          {`Messages (${messages.length})`}
+        </Typography>
+        <FormControlLabel
+          label="Follow new messages"
+          control={
+            <Checkbox
+              checked={follow}
+              onChange={(e) => setFollow(e.target.checked)}
+              slotProps={{ input: { ...{ 'data-testid': `messages-follow-${executionId}` } } }}
+            />
+          }
+        />
+      </Box>
+      {messagesError && <Alert severity="error" sx={{ mx: 1, mb: 1 }}>{messagesError}</Alert>}
+      <FillBox testId={`messages-${executionId}`}>
+        <DataGrid
+          apiRef={apiRef}
+          rows={messages}
+          columns={columns}
+          getRowId={(row) => row.messageId}
+          density="compact"
+          paginationModel={pagination}
+          onPaginationModelChange={(model) => {
+            // Paging back through older messages stops following.
+            if (model.page < Math.ceil(messages.length / model.pageSize) - 1) setFollow(false);
+            setPagination(model);
+          }}
+          pageSizeOptions={[25, 50, 100]}
+          disableRowSelectionOnClick
+          sx={{ border: 0, bgcolor: 'background.paper' }}
+        />
+      </FillBox>
+    </Box>
+  );
+}

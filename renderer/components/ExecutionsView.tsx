@@ -1,0 +1,124 @@
+import ArticleIcon from '@mui/icons-material/Article';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import { DataGrid } from '@mui/x-data-grid';
+import type { GridColDef } from '@mui/x-data-grid';
+import { useMemo } from 'react';
+import type { ExecutionRow } from '../../master-core/protocol/api';
+import { durationMs, formatTime } from '../state/displayFormat';
+import { EXECUTION_LIST_LIMIT } from '../state/executionsStore';
+import { statusName } from '../state/statusDisplay';
+import { DurationText } from './DurationText';
+import { FillBox } from './FillBox';
+import { StatusChip } from './StatusChip';
+
+interface ExecutionsViewProps {
+  rows: ExecutionRow[];
+  loaded: boolean;
+  error: string | null;
+  onReload: () => void;
+  onOpenExecution: (executionId: number) => void;
+}
+
+function columns(onOpenExecution: (executionId: number) => void): GridColDef<ExecutionRow>[] {
+  const time = (field: 'createdAt' | 'startedAt' | 'endedAt', headerName: string): GridColDef<ExecutionRow> => ({
+    field,
+    headerName,
+    width: 150,
+    valueFormatter: (value: string | null) => formatTime(value),
+  });
+  return [
+    { field: 'executionId', headerName: 'ID', type: 'number', width: 80 },
+    { field: 'folderName', headerName: 'Folder', width: 120 },
+    { field: 'projectName', headerName: 'Project', width: 140 },
+    { field: 'packageName', headerName: 'Package', flex: 1, minWidth: 160 },
+    {
+      field: 'status',
+      headerName: 'Status',
+      width: 150,
+      // Sorting and filtering use the name users see.
+      valueGetter: (_value, row) => statusName(row.status),
+      renderCell: ({ row }) => <StatusChip executionId={row.executionId} status={row.status} detail={row.lastError} />,
+    },
+    {
+      field: 'workerName',
+      headerName: 'Worker',
+      width: 140,
+      valueGetter: (_value, row) => row.workerName ?? row.machineName ?? '',
+    },
+    { field: 'attempts', headerName: 'Attempts', type: 'number', width: 85 },
+    time('createdAt', 'Created'),
+    time('startedAt', 'Started'),
+    time('endedAt', 'Ended'),
+    {
+      field: 'duration',
+      headerName: 'Duration',
+      width: 110,
+      valueGetter: (_value, row) => durationMs(row.startedAt, row.endedAt, Date.now()),
+      renderCell: ({ row }) => <DurationText startedAt={row.startedAt} endedAt={row.endedAt} />,
+    },
+    {
+      field: 'messages',
+      headerName: '',
+      width: 56,
+      sortable: false,
+      filterable: false,
+      disableColumnMenu: true,
+      renderCell: ({ row }) => (
+        <Tooltip title="Messages">
+          <IconButton
+            aria-label={`Messages of execution ${row.executionId}`}
+            onClick={() => onOpenExecution(row.executionId)}
+            data-testid={`open-messages-${row.executionId}`}
+          >
+            <ArticleIcon fontSize="small" />
+          </IconButton>
+        </Tooltip>
+      ),
+    },
+  ];
+}
+
+/** "All Executions": the newest executions, live. Double-click a row for its messages. */
+export function ExecutionsView({ rows, loaded, error, onReload, onOpenExecution }: ExecutionsViewProps) {
+  const cols = useMemo(() => columns(onOpenExecution), [onOpenExecution]);
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1, py: 0.5 }}>
+        <Typography variant="subtitle2" sx={{ flex: 1 }}>
+          All Executions
+          <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
+            {`newest ${EXECUTION_LIST_LIMIT}, updated live`}
+          </Typography>
+        </Typography>
+        <Button startIcon={<RefreshIcon />} onClick={onReload} data-testid="executions-refresh">
+          Refresh
+        </Button>
+      </Box>
+      {error && (
+        <Alert severity="error" sx={{ mx: 1, mb: 1 }} data-testid="executions-error">
+          {error}
+        </Alert>
+      )}
+      <FillBox testId="executions-grid">
+        <DataGrid
+          rows={rows}
+          columns={cols}
+          getRowId={(row) => row.executionId}
+          loading={!loaded}
+          density="compact"
+          onRowDoubleClick={({ row }) => onOpenExecution(row.executionId)}
+          initialState={{ pagination: { paginationModel: { pageSize: 100 } } }}
+          pageSizeOptions={[25, 50, 100]}
+          disableRowSelectionOnClick
+          sx={{ border: 0, bgcolor: 'background.paper' }}
+        />
+      </FillBox>
+    </Box>
+  );
+}

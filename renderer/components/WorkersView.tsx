@@ -1,0 +1,125 @@
+import RefreshIcon from '@mui/icons-material/Refresh';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Typography from '@mui/material/Typography';
+import { DataGrid } from '@mui/x-data-grid';
+import type { GridColDef } from '@mui/x-data-grid';
+import type { WorkerRow } from '../../master-core/protocol/api';
+import { formatBytes, formatPercent, formatTime } from '../state/displayFormat';
+import { FillBox } from './FillBox';
+
+interface WorkersViewProps {
+  rows: WorkerRow[];
+  loaded: boolean;
+  error: string | null;
+  onReload: () => void;
+}
+
+const columns: GridColDef<WorkerRow>[] = [
+  { field: 'name', headerName: 'Name', width: 160 },
+  { field: 'machineName', headerName: 'Machine', width: 160 },
+  {
+    field: 'online',
+    headerName: 'State',
+    width: 95,
+    valueGetter: (_value, row) => (row.online ? 'Online' : 'Offline'),
+    renderCell: ({ row }) => (
+      <Chip
+        label={row.online ? 'Online' : 'Offline'}
+        color={row.online ? 'success' : 'default'}
+        variant={row.online ? 'filled' : 'outlined'}
+        data-testid={`worker-online-${row.name}`}
+        sx={{ height: 20, fontSize: 12 }}
+      />
+    ),
+  },
+  {
+    field: 'enabled',
+    headerName: 'Enabled',
+    width: 80,
+    valueGetter: (_value, row) => (row.enabled ? 'Yes' : 'No'),
+  },
+  {
+    field: 'runningTasks',
+    headerName: 'Tasks',
+    description: 'Running / maximum tasks',
+    width: 80,
+    valueGetter: (_value, row) => row.runningTasks,
+    valueFormatter: (_value, row) => `${row.runningTasks} / ${row.maxTasks}`,
+  },
+  {
+    field: 'cpuPercent',
+    headerName: 'CPU',
+    type: 'number',
+    width: 80,
+    valueFormatter: (value: number | null) => formatPercent(value),
+  },
+  {
+    field: 'freeMemoryBytes',
+    headerName: 'Free memory',
+    type: 'number',
+    width: 110,
+    valueFormatter: (value: number | null) => formatBytes(value),
+  },
+  {
+    field: 'tags',
+    headerName: 'Tags',
+    flex: 1,
+    minWidth: 140,
+    sortable: false,
+    valueGetter: (_value, row) => row.tags.join(', '),
+    renderCell: ({ row }) => (
+      <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center', height: '100%' }}>
+        {row.tags.map((tag) => (
+          <Chip key={tag} label={tag} variant="outlined" sx={{ height: 20, fontSize: 12 }} />
+        ))}
+      </Box>
+    ),
+  },
+  {
+    field: 'lastSeenAt',
+    headerName: 'Last seen',
+    width: 150,
+    valueFormatter: (value: string) => formatTime(value),
+  },
+];
+
+/** Scale Out Manager's worker list: state, capacity and health of every worker, live. */
+export function WorkersView({ rows, loaded, error, onReload }: WorkersViewProps) {
+  const online = rows.filter((w) => w.online).length;
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1, py: 0.5 }}>
+        <Typography variant="subtitle2" sx={{ flex: 1 }}>
+          Workers
+          <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
+            {`${online} of ${rows.length} online`}
+          </Typography>
+        </Typography>
+        <Button startIcon={<RefreshIcon />} onClick={onReload} data-testid="workers-refresh">
+          Refresh
+        </Button>
+      </Box>
+      {error && (
+        <Alert severity="error" sx={{ mx: 1, mb: 1 }}>
+          {error}
+        </Alert>
+      )}
+      <FillBox testId="workers-grid">
+        <DataGrid
+          rows={rows}
+          columns={columns}
+          getRowId={(row) => row.workerId}
+          loading={!loaded}
+          density="compact"
+          initialState={{ pagination: { paginationModel: { pageSize: 100 } } }}
+          pageSizeOptions={[25, 50, 100]}
+          disableRowSelectionOnClick
+          sx={{ border: 0, bgcolor: 'background.paper' }}
+        />
+      </FillBox>
+    </Box>
+  );
+}
