@@ -111,21 +111,32 @@ async function start(): Promise<void> {
     failToStart(error);
     return;
   }
+  try {
+    running = await connectShell(master);
+  } catch (error) {
+    await master.close().catch(() => undefined);
+    failToStart(error);
+    return;
+  }
+  installMenu(running);
+  showWindow();
+  log.info(`console window opened on ${master.consoleUrl}; data folder ${master.dataDir}`);
+}
+
+/** Everything the shell hangs on a running master: sample on first run, the bridge, failure notices. */
+async function connectShell(master: Master): Promise<Running> {
   const client = createDesktopClient(master.consoleUrl, master.consoleToken);
   await deploySampleOnFirstRun(client, paths.sampleDir, log).catch((error: unknown) =>
     log.warn(`could not deploy the sample project: ${coerceError(error).message}`),
   );
   const consoleOrigin = new URL(master.consoleUrl).origin;
-  running = {
+  return {
     master,
     client,
     consoleOrigin,
     removeIpc: registerDesktopIpc({ consoleOrigin, version: MASTER_VERSION, log, notify }),
     stopEvents: watchExecutionFailures(client, log, (notice) => notify(notice.title, notice.body)),
   };
-  installMenu(running);
-  showWindow();
-  log.info(`console window opened on ${master.consoleUrl}; data folder ${master.dataDir}`);
 }
 
 /** Stops following events, then closes the master (local worker, listeners, catalog checkpoint). */

@@ -17,6 +17,7 @@ export default defineConfig({
       output: {
         // Libraries change less often than our code, so they get their own cacheable chunks.
         codeSplitting: {
+          includeDependenciesRecursively: false,
           groups: [
             { name: 'mui-x', test: /node_modules[\\/]@mui[\\/]x-/, priority: 3 },
             { name: 'mui', test: /node_modules[\\/](@mui|@emotion)[\\/]/, priority: 2 },

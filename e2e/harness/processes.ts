@@ -130,7 +130,7 @@ export async function startMaster(extraArgs: string[] = [], dataDir = mkdtempSyn
 }
 
 /** Starts `scaleout worker` against a master and waits until it is connected. */
-export async function startWorker(master: MasterProcess, name: string, extraArgs: string[] = []): Promise<Spawned> {
+export async function startWorker(master: Pick<MasterProcess, 'agentUrl' | 'agentToken' | 'dataDir'>, name: string, extraArgs: string[] = []): Promise<Spawned> {
   const proc = spawnCli(['worker', '--master', master.agentUrl, '--name', name, '--work-dir', join(master.dataDir, 'workers', name), ...extraArgs], {
     SCALEOUT_AGENT_TOKEN: master.agentToken,
   });

@@ -1,17 +1,11 @@
 import Box from '@mui/material/Box';
 import { useRef } from 'react';
 import type { PointerEvent } from 'react';
+import { clampPaneWidth } from '../state/paneWidth';
 
 interface SplitterProps {
   width: number;
   onResize: (width: number) => void;
-}
-
-export const MIN_PANE_WIDTH = 200;
-export const MAX_PANE_WIDTH = 700;
-
-export function clampPaneWidth(width: number): number {
-  return Math.round(Math.min(MAX_PANE_WIDTH, Math.max(MIN_PANE_WIDTH, width)));
 }
 
 /** The bar between Object Explorer and the documents; drag it to resize the explorer. */

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../protocol/wire';
+import { startTestMaster } from './masterFixture';
+
+type TestMaster = Awaited<ReturnType<typeof startTestMaster>>;
+
+function hello(token: string, overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'worker.hello',
+    protocolVersion: PROTOCOL_VERSION,
+    agentVersion: 'test',
+    workerId: 'w-test',
+    name: 'probe',
+    token,
+    tags: [],
+    maxTasks: 1,
+    machine: { hostname: 'h', platform: 'linux', arch: 'x64', cpuCount: 1, totalMemoryBytes: 1, nodeVersion: '20', userAccount: 'u' },
+    ...overrides,
+  };
+}
+
+/** Opens a connection, sends frames, and resolves with how the master closed it (or the first reply). */
+function exchange(url: string, frames: (string | Buffer)[]): Promise<{ code: number; reason: string; replies: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const replies: unknown[] = [];
+    ws.on('open', () => frames.forEach((f) => ws.send(f)));
+    ws.on('message', (data) => replies.push(JSON.parse(String(data))));
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString(), replies }));
+    ws.on('error', reject);
+  });
+}
+
+describe('agent endpoint under hostile input', () => {
+  let master: TestMaster;
+  beforeAll(async () => {
+    master = await startTestMaster({ timings: { helloTimeoutMs: 500 } });
+  });
+  afterAll(() => master.cleanup());
+
+  it('closes with 4003 on a first frame that is not JSON', async () => {
+    const result = await exchange(master.agentUrl, ['{not json']);
+    expect(result.code).toBe(CloseCode.protocolViolation);
+    expect(result.reason).toMatch(/valid worker.hello: frame is not valid JSON/);
+  });
+
+  it('closes with 4003 naming the field of a malformed hello', async () => {
+    const result = await exchange(master.agentUrl, [JSON.stringify(hello(master.agentToken, { maxTasks: 0 }))]);
+    expect(result.code).toBe(CloseCode.protocolViolation);
+    expect(result.reason).toMatch(/maxTasks/);
+  });
+
+  it('closes with 4002 on another protocol version', async () => {
+    const result = await exchange(master.agentUrl, [JSON.stringify(hello(master.agentToken, { protocolVersion: 999 }))]);
+    expect(result.code).toBe(CloseCode.versionMismatch);
+    expect(result.reason).toMatch(/protocol version 999 not supported/);
+  });
+
+  it('closes with 4001 on a wrong token', async () => {
+    const result = await exchange(master.agentUrl, [JSON.stringify(hello('not-the-token'))]);
+    expect(result.code).toBe(CloseCode.authFailed);
+  });
+
+  it('closes with 4006 when no hello comes', async () => {
+    const result = await exchange(master.agentUrl, []);
+    expect(result.code).toBe(CloseCode.helloTimeout);
+  });
+
+  it('closes with 4003 on binary frames and on bad frames after a good hello', async () => {
+    expect((await exchange(master.agentUrl, [Buffer.from([1, 2, 3])])).code).toBe(CloseCode.protocolViolation);
+    const result = await exchange(master.agentUrl, [
+      JSON.stringify(hello(master.agentToken)),
+      JSON.stringify({ type: 'task.request', credit: 'lots' }),
+    ]);
+    expect(result.replies).toContainEqual(expect.objectContaining({ type: 'master.welcome', workerId: 'w-test' }));
+    expect(result.code).toBe(CloseCode.protocolViolation);
+    expect(result.reason).toMatch(/credit/);
+  });
+
+  it('closes (1009) a frame larger than the limit', async () => {
+    const result = await exchange(master.agentUrl, ['x'.repeat(MAX_FRAME_BYTES + 1)]);
+    expect(result.code).toBe(1009);
+  });
+
+  it('still serves the console and takes a well-behaved worker afterwards', async () => {
+    const response = await fetch(`${master.consoleUrl}/api/master.info`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${master.consoleToken}` },
+      body: '{}',
+    });
+    expect(response.status).toBe(200);
+    const ws = new WebSocket(master.agentUrl);
+    const welcome = await new Promise<unknown>((resolve) => {
+      ws.on('open', () => ws.send(JSON.stringify(hello(master.agentToken, { workerId: 'w-good' }))));
+      ws.on('message', (data) => resolve(JSON.parse(String(data))));
+    });
+    expect(welcome).toMatchObject({ type: 'master.welcome', enabled: true });
+    ws.close();
+  });
+});

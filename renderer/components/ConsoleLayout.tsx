@@ -1,0 +1,129 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Snackbar from '@mui/material/Snackbar';
+import { useCallback, useMemo, useState } from 'react';
+import { useCatalog } from '../hooks/useCatalog';
+import { useExecutions } from '../hooks/useExecutions';
+import { useWorkers } from '../hooks/useWorkers';
+import type { CatalogPath } from '../state/catalogTree';
+import { closeTab, EXECUTIONS_TAB, executionTab, initialTabs, openTab, WORKERS_TAB } from '../state/documentTabs';
+import type { DocumentTab } from '../state/documentTabs';
+import { targetsForPaths } from '../state/executeTargets';
+import { parsePaneWidth, PANE_WIDTH_KEY } from '../state/paneWidth';
+import { AppHeader } from './AppHeader';
+import { DocumentArea } from './DocumentArea';
+import { ExecuteDialog } from './ExecuteDialog';
+import { ExecutionsView } from './ExecutionsView';
+import { ExecutionView } from './ExecutionView';
+import { ObjectExplorer } from './ObjectExplorer';
+import { Splitter } from './Splitter';
+import { WorkersView } from './WorkersView';
+
+function usePaneWidth(): [number, (width: number) => void] {
+  const [width, setWidth] = useState(() => parsePaneWidth(window.localStorage.getItem(PANE_WIDTH_KEY)));
+  const update = useCallback((next: number) => {
+    setWidth(next);
+    window.localStorage.setItem(PANE_WIDTH_KEY, String(next));
+  }, []);
+  return [width, update];
+}
+
+/** The SSMS-like window: app bar, Object Explorer on the left, tabbed documents on the right. */
+export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
+  const catalog = useCatalog();
+  const workers = useWorkers();
+  const executions = useExecutions();
+  const [tabs, setTabs] = useState(initialTabs);
+  const [paneWidth, setPaneWidth] = usePaneWidth();
+  /** What the Execute dialog runs; kept as paths so a redeploy while it is open shows new parameters. */
+  const [executePaths, setExecutePaths] = useState<CatalogPath[] | null>(null);
+  const [createdNotice, setCreatedNotice] = useState<string | null>(null);
+
+  const executeTargets = useMemo(
+    () => (executePaths ? targetsForPaths(catalog.rows, executePaths) : []),
+    [catalog.rows, executePaths],
+  );
+
+  const openExecution = useCallback((executionId: number) => setTabs((s) => openTab(s, executionTab(executionId))), []);
+  const openWorkers = useCallback(() => setTabs((s) => openTab(s, WORKERS_TAB)), []);
+  const { reload: reloadCatalog } = catalog;
+  const { reload: reloadWorkers } = workers;
+  const refreshExplorer = useCallback(() => {
+    reloadCatalog();
+    reloadWorkers();
+  }, [reloadCatalog, reloadWorkers]);
+
+  const handleCreated = (executionIds: number[]) => {
+    setExecutePaths(null);
+    setTabs((s) => openTab(s, EXECUTIONS_TAB));
+    setCreatedNotice(
+      executionIds.length === 1
+        ? `Execution ${executionIds[0]} created`
+        : `${executionIds.length} executions created: ${executionIds.join(', ')}`,
+    );
+  };
+
+  const renderTab = (tab: DocumentTab) => {
+    switch (tab.kind) {
+      case 'executions':
+        return (
+          <ExecutionsView
+            rows={executions.rows}
+            loaded={executions.loaded}
+            error={executions.error}
+            onReload={executions.reload}
+            onOpenExecution={openExecution}
+          />
+        );
+      case 'workers':
+        return <WorkersView rows={workers.rows} loaded={workers.loaded} error={workers.error} onReload={workers.reload} />;
+      case 'execution':
+        return <ExecutionView executionId={tab.executionId} />;
+    }
+  };
+
+  const explorerErrors = [catalog.error, workers.error].filter((e): e is string => e !== null);
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh', overflow: 'hidden' }}>
+      <AppHeader onDisconnect={onDisconnect} />
+      <Box sx={{ flex: 1, minHeight: 0, display: 'flex' }}>
+        <Box sx={{ width: paneWidth, flexShrink: 0, minWidth: 0 }}>
+          <ObjectExplorer
+            folders={catalog.rows}
+            workers={workers.rows}
+            errors={explorerErrors}
+            onExecute={setExecutePaths}
+            onOpenWorkers={openWorkers}
+            onRefresh={refreshExplorer}
+          />
+        </Box>
+        <Splitter width={paneWidth} onResize={setPaneWidth} />
+        <DocumentArea
+          state={tabs}
+          onSelect={(id) => setTabs((s) => ({ ...s, activeId: id }))}
+          onClose={(id) => setTabs((s) => closeTab(s, id))}
+          renderTab={renderTab}
+        />
+      </Box>
+      {executePaths && (
+        <ExecuteDialog
+          targets={executeTargets}
+          workers={workers.rows}
+          onClose={() => setExecutePaths(null)}
+          onCreated={handleCreated}
+        />
+      )}
+      <Snackbar
+        open={createdNotice !== null}
+        autoHideDuration={5000}
+        onClose={() => setCreatedNotice(null)}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
+      >
+        <Alert severity="success" variant="filled" onClose={() => setCreatedNotice(null)} data-testid="execute-result">
+          {createdNotice}
+        </Alert>
+      </Snackbar>
+    </Box>
+  );
+}
