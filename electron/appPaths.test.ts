@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveAppPaths } from './appPaths';
+
+const root = join('/', 'opt', 'scaleout');
+
+describe('resolveAppPaths', () => {
+  it('finds the repository two levels above the bundle dist/electron/main.mjs', () => {
+    const paths = resolveAppPaths(join(root, 'dist', 'electron', 'main.mjs'));
+    expect(paths).toEqual({
+      repoRoot: root,
+      preload: join(root, 'dist', 'electron', 'preload.cjs'),
+      rendererDir: join(root, 'dist', 'renderer'),
+      cliEntry: join(root, 'dist', 'cli.mjs'),
+      sampleDir: join(root, 'samples', 'HelloScaleOut'),
+      docsDir: join(root, 'docs'),
+    });
+  });
+
+  it('finds it one level above the sources', () => {
+    expect(resolveAppPaths(join(root, 'electron', 'main.ts')).repoRoot).toBe(root);
+  });
+});
