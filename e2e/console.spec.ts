@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { removeDir, runCli, startMaster } from './harness/processes';
+import type { MasterProcess } from './harness/processes';
+
+/** The console in Chromium against a real master process with its local worker and the sample. */
+let master: MasterProcess;
+
+test.beforeAll(async () => {
+  master = await startMaster(['--local-worker', '--local-worker-tasks', '2', '--sample']);
+  await master.waitForLine(/first run: deployed the sample project/);
+});
+
+test.afterAll(async () => {
+  await master?.stop();
+  if (master) removeDir(master.dataDir);
+});
+
+test('shows the sample in the Object Explorer and runs it to Succeeded from the Execute dialog', async ({ page }) => {
+  await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
+  await expect(page.getByTestId('tree-project-Samples/HelloScaleOut')).toBeVisible();
+  // The token leaves the address bar once read.
+  expect(page.url()).not.toContain(master.consoleToken);
+
+  const pkg = page.getByTestId('tree-package-Samples/HelloScaleOut/Hello');
+  await expect(pkg).toBeVisible();
+  await pkg.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: /Execute in Scale Out/ }).click();
+  const dialog = page.getByTestId('execute-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('Hello');
+  await page.getByTestId('execute-ok').click();
+  await expect(dialog).toBeHidden();
+
+  const grid = page.getByTestId('executions-grid');
+  await expect(grid).toBeVisible();
+  const { executions } = await (
+    await fetch(`${master.consoleUrl}/api/execution.list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${master.consoleToken}` },
+      body: '{}',
+    })
+  ).json().then((r: { value: { executions: { executionId: number }[] } }) => r.value);
+  const id = executions[0]!.executionId;
+  await expect(page.getByTestId(`status-${id}`)).toHaveText('Succeeded');
+});
+
+test('an execution started from the CLI appears live and reaches Succeeded without a reload', async ({ page }) => {
+  await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
+  await expect(page.getByTestId('executions-grid')).toBeVisible();
+  const created = await runCli(['run', 'Samples/HelloScaleOut/Countdown', '--param', 'Seconds=2'], master.cliEnv);
+  const id = Number(created.stdout.match(/execution (\d+) created/)![1]);
+  await expect(page.getByTestId(`status-${id}`)).toHaveText(/Pending|Running/);
+  await expect(page.getByTestId(`status-${id}`)).toHaveText('Succeeded');
+});
+
+test('a failing execution shows Failed, and its messages say why', async ({ page }) => {
+  await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
+  const created = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--wait'], master.cliEnv);
+  expect(created.code).toBe(1);
+  const id = Number(created.stdout.match(/execution (\d+) created/)![1]);
+  const status = page.getByTestId(`status-${id}`);
+  await expect(status).toHaveText('Failed');
+  await status.dblclick();
+  await expect(page.getByTestId(`messages-${id}`)).toContainText('ShouldFail was set: failing on purpose');
+});
+
+test('without a token the console asks to connect and shows no catalog', async ({ page }) => {
+  await page.goto(`${master.consoleUrl}/`);
+  await expect(page.getByRole('dialog')).toContainText(/connect/i);
+  await expect(page.getByTestId('tree-project-Samples/HelloScaleOut')).toHaveCount(0);
+});
