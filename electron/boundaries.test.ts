@@ -7,21 +7,34 @@ import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const importsOf = (file: string) =>
-  [...readFileSync(join(here, file), 'utf8').matchAll(/^import\s+(?:type\s+)?(.*?)\s+from\s+'([^']+)'/gms)].map(
-    (m) => ({ names: m[1] ?? '', from: m[2] ?? '' }),
-  );
+  [
+    ...readFileSync(join(here, file), 'utf8').matchAll(/^import\s+(?:type\s+)?(.*?)\s+from\s+'([^']+)'/gms),
+  ].map((m) => ({ names: m[1] ?? '', from: m[2] ?? '' }));
 
 describe('electron/ import boundaries', () => {
   it('the preload uses only contextBridge and ipcRenderer, plus the shared channel table', () => {
     for (const { names, from } of importsOf('preload.ts')) {
-      if (from === 'electron') expect(names.replace(/\s+/g, '')).toMatch(/^\{(contextBridge|ipcRenderer)(,(contextBridge|ipcRenderer))?\}$/);
+      if (from === 'electron')
+        expect(names.replace(/\s+/g, '')).toMatch(
+          /^\{(contextBridge|ipcRenderer)(,(contextBridge|ipcRenderer))?\}$/,
+        );
       else expect(from).toBe('./ipcChannels');
     }
   });
 
   it('the pure modules and the channel table never import electron', () => {
-    for (const file of ['ipcChannels.ts', 'navigationPolicy.ts', 'ipcArgs.ts', 'failureNotice.ts', 'launchConfig.ts', 'appPaths.ts']) {
-      expect(importsOf(file).map((i) => i.from), file).not.toContain('electron');
+    for (const file of [
+      'ipcChannels.ts',
+      'navigationPolicy.ts',
+      'ipcArgs.ts',
+      'failureNotice.ts',
+      'launchConfig.ts',
+      'appPaths.ts',
+    ]) {
+      expect(
+        importsOf(file).map((i) => i.from),
+        file,
+      ).not.toContain('electron');
     }
     expect(importsOf('ipcChannels.ts')).toEqual([]);
   });
@@ -36,7 +49,10 @@ describe('electron/ import boundaries', () => {
   });
 
   it('every window comes from the one factory', () => {
-    const sources = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'windowFactory.ts');
-    for (const file of sources) expect(readFileSync(join(here, file), 'utf8'), file).not.toMatch(/new BrowserWindow\(/);
+    const sources = readdirSync(here).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'windowFactory.ts',
+    );
+    for (const file of sources)
+      expect(readFileSync(join(here, file), 'utf8'), file).not.toMatch(/new BrowserWindow\(/);
   });
 });

@@ -16,14 +16,22 @@ export interface DeployOutcome {
 }
 
 /** Reads and validates the folder (every problem at once), then deploys it as a new project version. */
-export async function deployProjectDir(client: ApiClient, dir: string, folderName: string): Promise<DeployOutcome> {
+export async function deployProjectDir(
+  client: ApiClient,
+  dir: string,
+  folderName: string,
+): Promise<DeployOutcome> {
   const bundle = loadProjectDir(dir);
   const result = await client.call('project.deploy', { folderName, bundle });
   return { folderName, projectName: bundle.project.name, ...result };
 }
 
 /** First run (an empty catalog): deploy the sample project so there is something to run. */
-export async function deploySampleOnFirstRun(client: ApiClient, sampleDir: string, log: Logger): Promise<void> {
+export async function deploySampleOnFirstRun(
+  client: ApiClient,
+  sampleDir: string,
+  log: Logger,
+): Promise<void> {
   const { folders } = await client.call('catalog.tree', {});
   if (folders.length > 0) return;
   const outcome = await deployProjectDir(client, sampleDir, SAMPLE_FOLDER);

@@ -16,7 +16,11 @@ function showMessage(parent: BrowserWindow | null, options: MessageBoxOptions): 
 }
 
 /** File > Deploy project...: choose a folder, validate it, deploy it into "Default". */
-export async function deployProjectInteractively(parent: BrowserWindow | null, client: ApiClient, log: Logger): Promise<void> {
+export async function deployProjectInteractively(
+  parent: BrowserWindow | null,
+  client: ApiClient,
+  log: Logger,
+): Promise<void> {
   const choice = await showOpenDialog(parent, {
     title: 'Deploy project: choose the project folder (with project.json)',
     properties: ['openDirectory'],

@@ -15,7 +15,10 @@ export interface DesktopIpcDeps {
   notify(title: string, body: string): void;
 }
 
-type Answer<T> = (args: readonly unknown[], event: IpcMainInvokeEvent) => IpcResult<T> | Promise<IpcResult<T>>;
+type Answer<T> = (
+  args: readonly unknown[],
+  event: IpcMainInvokeEvent,
+) => IpcResult<T> | Promise<IpcResult<T>>;
 
 function handle<T>(channel: IpcChannel, deps: DesktopIpcDeps, answer: Answer<T>): void {
   ipcMain.handle(channel, async (event, ...args: unknown[]): Promise<IpcResult<T>> => {

@@ -10,7 +10,10 @@ export interface FailureNotice {
 }
 
 const NOTICE_ERROR_MAX_LENGTH = 200;
-const failedStatuses: ReadonlySet<number> = new Set([ExecutionStatus.failed, ExecutionStatus.endedUnexpectedly]);
+const failedStatuses: ReadonlySet<number> = new Set([
+  ExecutionStatus.failed,
+  ExecutionStatus.endedUnexpectedly,
+]);
 
 function shorten(text: string, maxLength: number): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();

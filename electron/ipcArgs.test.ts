@@ -50,7 +50,9 @@ describe('parseNotifyArgs', () => {
   });
 
   it('refuses over-long strings rather than truncating them', () => {
-    expect(parseNotifyArgs(['t'.repeat(NOTIFY_TITLE_MAX_LENGTH), 'b'.repeat(NOTIFY_BODY_MAX_LENGTH)])).toMatchObject({ ok: true });
+    expect(
+      parseNotifyArgs(['t'.repeat(NOTIFY_TITLE_MAX_LENGTH), 'b'.repeat(NOTIFY_BODY_MAX_LENGTH)]),
+    ).toMatchObject({ ok: true });
     expect(parseNotifyArgs(['t'.repeat(NOTIFY_TITLE_MAX_LENGTH + 1), 'b'])).toMatchObject({ ok: false });
     expect(parseNotifyArgs(['t', 'b'.repeat(NOTIFY_BODY_MAX_LENGTH + 1)])).toMatchObject({ ok: false });
   });

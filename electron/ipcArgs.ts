@@ -8,7 +8,10 @@ import { isAllowedNavigation } from './navigationPolicy';
  */
 
 export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
-export const rejected = (code: string, message: string): IpcResult<never> => ({ ok: false, error: { code, message } });
+export const rejected = (code: string, message: string): IpcResult<never> => ({
+  ok: false,
+  error: { code, message },
+});
 
 /** Only the console page itself (the frame loaded from the master's origin) may use the bridge. */
 export function isTrustedSender(frameUrl: string | null | undefined, consoleOrigin: string): boolean {
@@ -18,14 +21,19 @@ export function isTrustedSender(frameUrl: string | null | undefined, consoleOrig
 function boundedString(value: unknown, field: string, maxLength: number): IpcResult<string> {
   if (typeof value !== 'string') return rejected('VALIDATION_FAILED', `${field} must be a string`);
   if (value.length > maxLength) {
-    return rejected('VALIDATION_FAILED', `${field} is ${value.length} characters long; at most ${maxLength} allowed`);
+    return rejected(
+      'VALIDATION_FAILED',
+      `${field} is ${value.length} characters long; at most ${maxLength} allowed`,
+    );
   }
   return ok(value);
 }
 
 /** The channel takes no arguments: extra ones mean a caller we do not know. */
 export function parseNoArgs(args: readonly unknown[]): IpcResult<null> {
-  return args.length === 0 ? ok(null) : rejected('VALIDATION_FAILED', `expected no arguments, got ${args.length}`);
+  return args.length === 0
+    ? ok(null)
+    : rejected('VALIDATION_FAILED', `expected no arguments, got ${args.length}`);
 }
 
 export interface NotifyArgs {
@@ -35,7 +43,8 @@ export interface NotifyArgs {
 
 /** `notify(title, body)`: two strings, the title non-empty, both bounded. */
 export function parseNotifyArgs(args: readonly unknown[]): IpcResult<NotifyArgs> {
-  if (args.length !== 2) return rejected('VALIDATION_FAILED', `expected (title, body), got ${args.length} arguments`);
+  if (args.length !== 2)
+    return rejected('VALIDATION_FAILED', `expected (title, body), got ${args.length} arguments`);
   const title = boundedString(args[0], 'title', NOTIFY_TITLE_MAX_LENGTH);
   if (!title.ok) return title;
   if (title.value.trim() === '') return rejected('VALIDATION_FAILED', 'title must not be empty');

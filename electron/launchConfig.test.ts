@@ -19,7 +19,12 @@ describe('resolveLaunchConfig', () => {
       { SCALEOUT_DATA_DIR: '/srv/scaleout', SCALEOUT_CONSOLE_PORT: '8400', SCALEOUT_AGENT_PORT: '0' },
       userData,
     );
-    expect(config).toEqual({ dataDir: '/srv/scaleout', consolePort: 8400, agentPort: 0, agentPortIsDefault: false });
+    expect(config).toEqual({
+      dataDir: '/srv/scaleout',
+      consolePort: 8400,
+      agentPort: 0,
+      agentPortIsDefault: false,
+    });
   });
 
   it('treats empty variables as unset', () => {
@@ -31,7 +36,9 @@ describe('resolveLaunchConfig', () => {
 
   it('refuses invalid ports and names the variable', () => {
     for (const bad of ['abc', '-1', '65536', '80.5', '1e3']) {
-      expect(() => resolveLaunchConfig({ SCALEOUT_CONSOLE_PORT: bad }, userData)).toThrow(/SCALEOUT_CONSOLE_PORT/);
+      expect(() => resolveLaunchConfig({ SCALEOUT_CONSOLE_PORT: bad }, userData)).toThrow(
+        /SCALEOUT_CONSOLE_PORT/,
+      );
     }
   });
 });

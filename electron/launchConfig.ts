@@ -24,9 +24,13 @@ export function parsePort(env: LaunchEnv, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(port) || port > 65_535) {
-    throw new ScaleOutError('VALIDATION_FAILED', `${name} must be a port number from 0 to 65535, got "${raw}"`, {
-      field: name,
-    });
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `${name} must be a port number from 0 to 65535, got "${raw}"`,
+      {
+        field: name,
+      },
+    );
   }
   return port;
 }

@@ -1,4 +1,5 @@
-import { app, BrowserWindow, dialog, Menu, Notification } from 'electron';
+import { app, dialog, Menu, Notification } from 'electron';
+import type { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MASTER_VERSION } from '../master-core/createMaster';
@@ -149,7 +150,10 @@ async function shutdown(): Promise<boolean> {
   current.removeIpc();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`not closed after ${SHUTDOWN_DEADLINE_MS} ms`)), SHUTDOWN_DEADLINE_MS);
+    timer = setTimeout(
+      () => reject(new Error(`not closed after ${SHUTDOWN_DEADLINE_MS} ms`)),
+      SHUTDOWN_DEADLINE_MS,
+    );
   });
   try {
     await Promise.race([current.master.close(), deadline]);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EXTERNAL_URL_MAX_LENGTH, isAllowedNavigation, isSafeExternalUrl, originOf } from './navigationPolicy';
+import {
+  EXTERNAL_URL_MAX_LENGTH,
+  isAllowedNavigation,
+  isSafeExternalUrl,
+  originOf,
+} from './navigationPolicy';
 
 const consoleOrigin = 'http://127.0.0.1:53123';
 
@@ -26,7 +31,14 @@ describe('isAllowedNavigation', () => {
   });
 
   it('refuses non-http schemes and garbage', () => {
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,hi', 'about:blank', '', 'not a url']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'about:blank',
+      '',
+      'not a url',
+    ]) {
       expect(isAllowedNavigation(url, consoleOrigin)).toBe(false);
     }
   });
@@ -44,7 +56,13 @@ describe('isSafeExternalUrl', () => {
   });
 
   it('refuses other schemes', () => {
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'mailto:a@b.c']) {
+    for (const url of [
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'mailto:a@b.c',
+    ]) {
       expect(isSafeExternalUrl(url)).toBe(false);
     }
   });
@@ -69,5 +87,13 @@ describe('originOf', () => {
     expect(originOf('http://127.0.0.1:53123/a#b')).toBe('http://127.0.0.1:53123');
     expect(originOf('https://example.com/')).toBe('https://example.com');
     expect(originOf('file:///a')).toBeNull();
+  });
+});
+
+describe('isSafeExternalUrl on raw control characters', () => {
+  it('refuses NUL, DEL and other C0 characters that URL parsing would strip', () => {
+    for (const char of ['\u0000', '\u0007', '\u001f', '\u007f', '\t']) {
+      expect(isSafeExternalUrl(`https://exa${char}mple.com/`)).toBe(false);
+    }
   });
 });

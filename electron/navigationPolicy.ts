@@ -21,6 +21,14 @@ export function originOf(url: string): string | null {
   return parsed.origin;
 }
 
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** True when `url` stays on the console's own origin (same scheme, host and port). */
 export function isAllowedNavigation(url: string, consoleOrigin: string): boolean {
   const target = originOf(url);
@@ -34,7 +42,7 @@ export function isAllowedNavigation(url: string, consoleOrigin: string): boolean
  */
 export function isSafeExternalUrl(url: string): boolean {
   if (typeof url !== 'string' || url.length === 0 || url.length > EXTERNAL_URL_MAX_LENGTH) return false;
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) return false;
+  if (/\s/.test(url) || hasControlCharacter(url)) return false;
   const parsed = parseUrl(url);
   if (!parsed || parsed.protocol !== 'https:') return false;
   if (parsed.username !== '' || parsed.password !== '') return false;

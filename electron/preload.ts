@@ -17,7 +17,9 @@ const api: ScaleoutDesktopApi = {
   appVersion: () => invoke<string>(IpcChannels.appVersion),
   chooseProjectFolder: () => invoke<string | null>(IpcChannels.chooseProjectFolder),
   notify: (title: string, body: string) => {
-    invoke<null>(IpcChannels.notify, title, body).catch((error: unknown) => console.warn(`notify failed: ${String(error)}`));
+    invoke<null>(IpcChannels.notify, title, body).catch((error: unknown) =>
+      console.warn(`notify failed: ${String(error)}`),
+    );
   },
 };
 

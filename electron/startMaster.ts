@@ -13,7 +13,8 @@ export function desktopMasterOptions(config: LaunchConfig, paths: AppPaths, log:
   const hasRenderer = existsSync(join(paths.rendererDir, 'index.html'));
   if (!hasRenderer) log.warn(`no built console in ${paths.rendererDir}: run "npm run build"`);
   const hasCli = existsSync(paths.cliEntry);
-  if (!hasCli) log.warn(`no CLI bundle at ${paths.cliEntry}: the local worker is not started (run "npm run build")`);
+  if (!hasCli)
+    log.warn(`no CLI bundle at ${paths.cliEntry}: the local worker is not started (run "npm run build")`);
   return {
     dataDir: config.dataDir,
     consoleHost: '127.0.0.1',
@@ -31,13 +32,19 @@ export function desktopMasterOptions(config: LaunchConfig, paths: AppPaths, log:
  * on this machine, the agent endpoint moves to a free port rather than failing; a port the operator
  * chose explicitly is never silently changed.
  */
-export async function startDesktopMaster(config: LaunchConfig, paths: AppPaths, log: Logger): Promise<Master> {
+export async function startDesktopMaster(
+  config: LaunchConfig,
+  paths: AppPaths,
+  log: Logger,
+): Promise<Master> {
   const options = desktopMasterOptions(config, paths, log);
   try {
     return await createMaster(options);
   } catch (error) {
     if (!config.agentPortIsDefault || !isAddressInUse(error, config.agentPort)) throw error;
-    log.warn(`agent port ${config.agentPort} is in use (a headless master?); the agent endpoint takes a free port instead`);
+    log.warn(
+      `agent port ${config.agentPort} is in use (a headless master?); the agent endpoint takes a free port instead`,
+    );
     return createMaster({ ...options, agentPort: 0 });
   }
 }
