@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createMaster } from '../master-core/createMaster';
 import { silentLogger } from '../master-core/logger';
-import { createApiClient } from '../master-core/protocol/apiClient';
-import type { ApiClient, EventSocket } from '../master-core/protocol/apiClient';
+import type { ApiClient } from '../master-core/protocol/apiClient';
+import { nodeClient } from '../e2e/harness/client';
 import { terminalStatuses } from '../master-core/protocol/codes';
 import type { ProjectBundle } from '../master-core/protocol/packageFormat';
 import { startWorker } from '../e2e/harness/processes';
@@ -84,11 +84,7 @@ async function endToEnd(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scaleout-bench-'));
   const master = await createMaster({ dataDir, consolePort: 0, agentPort: 0, agentHost: '127.0.0.1', log: silentLogger });
   const workers = [await startWorker(master, 'bench-1'), await startWorker(master, 'bench-2')];
-  const client = createApiClient({
-    baseUrl: master.consoleUrl,
-    token: master.consoleToken,
-    createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as EventSocket,
-  });
+  const client = nodeClient(master.consoleUrl, master.consoleToken);
   try {
     await client.call('project.deploy', { folderName: 'Bench', bundle: noopBundle });
     const submit = () => client.call('execution.create', { folderName: 'Bench', projectName: 'Bench', packageName: 'Noop' });

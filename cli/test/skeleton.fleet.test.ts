@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createApiClient } from '../../master-core/protocol/apiClient';
 import { ExecutionStatus, MessageType, terminalStatuses } from '../../master-core/protocol/codes';
-import type { ApiClient, EventSocket } from '../../master-core/protocol/apiClient';
+import type { ApiClient } from '../../master-core/protocol/apiClient';
+import { nodeClient, waitForExecution } from '../../e2e/harness/client';
 import { removeDir, runCli, startMaster, startWorker } from '../../e2e/harness/processes';
 import type { MasterProcess, Spawned } from '../../e2e/harness/processes';
 
@@ -15,11 +14,7 @@ describe('master + two workers run the sample project', () => {
   beforeAll(async () => {
     master = await startMaster();
     workers.push(await startWorker(master, 'alpha', ['--max-tasks', '2']), await startWorker(master, 'beta', ['--max-tasks', '2']));
-    client = createApiClient({
-      baseUrl: master.consoleUrl,
-      token: master.consoleToken,
-      createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as EventSocket,
-    });
+    client = nodeClient(master.consoleUrl, master.consoleToken);
     const deployed = await runCli(['deploy', 'samples/HelloScaleOut', '--folder', 'Samples'], master.cliEnv);
     expect(deployed.stderr).toBe('');
     expect(deployed.stdout).toMatch(/deployed Samples\/HelloScaleOut as version \d+ \(2 packages\)/);
@@ -31,24 +26,8 @@ describe('master + two workers run the sample project', () => {
     if (master) removeDir(master.dataDir);
   });
 
-  async function waitTerminal(executionId: number) {
-    // Follow the live event stream; a terminal status ends the wait.
-    return new Promise<number>((resolve, reject) => {
-      const check = () =>
-        client.call('execution.get', { executionId }).then(({ execution }) => {
-          if (terminalStatuses.has(execution.status)) {
-            stop();
-            resolve(execution.status);
-          }
-        }, reject);
-      const stop = client.subscribe(
-        (event) => {
-          if (event.type === 'execution:changed' && event.execution.executionId === executionId) void check();
-        },
-        (connected) => connected && void check(),
-      );
-    });
-  }
+  const waitTerminal = (executionId: number) =>
+    waitForExecution(client, executionId, (e) => terminalStatuses.has(e.status)).then((e) => e.status);
 
   it('runs several executions, each succeeding on a worker with its messages in the catalog', async () => {
     // Submitted together, so that more work is queued than one worker may take (max 2 tasks each).

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createApiClient } from '../protocol/apiClient';
-import type { ApiClient, EventSocket } from '../protocol/apiClient';
+import type { ApiClient } from '../protocol/apiClient';
+import { nodeClient, waitForExecution } from '../../e2e/harness/client';
 import { ExecutionStatus, terminalStatuses } from '../protocol/codes';
 import type { ExecutionRow } from '../protocol/api';
 import { loadProjectDir } from '../deploy/loadProjectDir';
@@ -19,11 +18,7 @@ describe('a worker killed mid-execution', () => {
     master = await startTestMaster({
       timings: { heartbeatIntervalMs: 200, leaseMs: 1_500, offlineAfterMs: 1_500, sweepIntervalMs: 100 },
     });
-    client = createApiClient({
-      baseUrl: master.consoleUrl,
-      token: master.consoleToken,
-      createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as EventSocket,
-    });
+    client = nodeClient(master.consoleUrl, master.consoleToken);
     await client.call('project.deploy', { folderName: 'Samples', bundle: loadProjectDir('samples/HelloScaleOut') });
     for (const name of ['one', 'two']) workers.set(name, await startWorker(master, name, ['--max-tasks', '1']));
   });
@@ -32,22 +27,8 @@ describe('a worker killed mid-execution', () => {
     await master.cleanup();
   });
 
-  /** Resolves with the first state of the execution that satisfies the predicate. */
-  function waitFor(executionId: number, predicate: (e: ExecutionRow) => boolean): Promise<ExecutionRow> {
-    return new Promise((resolve, reject) => {
-      const check = () =>
-        client.call('execution.get', { executionId }).then(({ execution }) => {
-          if (predicate(execution)) {
-            stop();
-            resolve(execution);
-          }
-        }, reject);
-      const stop = client.subscribe(
-        (event) => event.type === 'execution:changed' && event.execution.executionId === executionId && void check(),
-        (connected) => connected && void check(),
-      );
-    });
-  }
+  const waitFor = (executionId: number, predicate: (e: ExecutionRow) => boolean) =>
+    waitForExecution(client, executionId, predicate);
 
   it('retries on the surviving worker and succeeds, saying the first attempt was lost', async () => {
     const { executionId } = await client.call('execution.create', {
