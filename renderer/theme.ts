@@ -20,7 +20,9 @@ export const theme = createTheme({
     MuiToolbar: { defaultProps: { variant: 'dense' } },
     MuiMenuItem: { defaultProps: { dense: true } },
     MuiListItem: { defaultProps: { dense: true } },
-    MuiTab: { styleOverrides: { root: { minHeight: 36, textTransform: 'none', paddingTop: 4, paddingBottom: 4 } } },
+    MuiTab: {
+      styleOverrides: { root: { minHeight: 36, textTransform: 'none', paddingTop: 4, paddingBottom: 4 } },
+    },
     MuiTabs: { styleOverrides: { root: { minHeight: 36 } } },
   },
 });

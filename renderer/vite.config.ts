@@ -28,5 +28,15 @@ export default defineConfig({
       },
     },
   },
-  server: { port: 5173, strictPort: false },
+  // `vite -c renderer/vite.config.ts` serves the console with hot reload; API calls and the events
+  // socket go to the master named by SCALEOUT_MASTER_URL, so the console's own origin works as baseUrl.
+  server: {
+    proxy: {
+      '/api': {
+        target: process.env.SCALEOUT_MASTER_URL ?? 'http://127.0.0.1:8390',
+        ws: true,
+        changeOrigin: true,
+      },
+    },
+  },
 });

@@ -7,7 +7,9 @@ const INT32_MAX = 2147483647;
 /** Converts a supplied value (from a flag, a form or JSON) to the parameter's data type. */
 export function coerceParameterValue(dataType: ParameterDataType, value: ParameterValue, field: string): ParameterValue {
   const fail = (why: string): never => {
-    throw new ScaleOutError('VALIDATION_FAILED', `parameter ${field}: ${why} (got ${JSON.stringify(value)})`, { field });
+    throw new ScaleOutError('VALIDATION_FAILED', `parameter ${field}: ${why} (got ${JSON.stringify(value)})`, {
+      field: `parameters.${field}`,
+    });
   };
   switch (dataType) {
     case 'String':

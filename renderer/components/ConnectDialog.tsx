@@ -30,7 +30,8 @@ export function ConnectDialog({ initialUrl, notice, onConnected }: ConnectDialog
   async function connect(event: FormEvent) {
     event.preventDefault();
     const baseUrl = normalizeBaseUrl(url);
-    if (!baseUrl) return setError({ field: 'url', message: 'Master URL must be an http:// or https:// address' });
+    if (!baseUrl)
+      return setError({ field: 'url', message: 'Master URL must be an http:// or https:// address' });
     if (token.trim() === '') return setError({ field: 'token', message: 'Token is required' });
     const connection = { baseUrl, token: token.trim() };
     setBusy(true);

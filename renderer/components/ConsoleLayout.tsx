@@ -6,7 +6,14 @@ import { useCatalog } from '../hooks/useCatalog';
 import { useExecutions } from '../hooks/useExecutions';
 import { useWorkers } from '../hooks/useWorkers';
 import type { CatalogPath } from '../state/catalogTree';
-import { closeTab, EXECUTIONS_TAB, executionTab, initialTabs, openTab, WORKERS_TAB } from '../state/documentTabs';
+import {
+  closeTab,
+  EXECUTIONS_TAB,
+  executionTab,
+  initialTabs,
+  openTab,
+  WORKERS_TAB,
+} from '../state/documentTabs';
 import type { DocumentTab } from '../state/documentTabs';
 import { targetsForPaths } from '../state/executeTargets';
 import { parsePaneWidth, PANE_WIDTH_KEY } from '../state/paneWidth';
@@ -44,7 +51,10 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
     [catalog.rows, executePaths],
   );
 
-  const openExecution = useCallback((executionId: number) => setTabs((s) => openTab(s, executionTab(executionId))), []);
+  const openExecution = useCallback(
+    (executionId: number) => setTabs((s) => openTab(s, executionTab(executionId))),
+    [],
+  );
   const openWorkers = useCallback(() => setTabs((s) => openTab(s, WORKERS_TAB)), []);
   const { reload: reloadCatalog } = catalog;
   const { reload: reloadWorkers } = workers;
@@ -76,7 +86,14 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
           />
         );
       case 'workers':
-        return <WorkersView rows={workers.rows} loaded={workers.loaded} error={workers.error} onReload={workers.reload} />;
+        return (
+          <WorkersView
+            rows={workers.rows}
+            loaded={workers.loaded}
+            error={workers.error}
+            onReload={workers.reload}
+          />
+        );
       case 'execution':
         return <ExecutionView executionId={tab.executionId} />;
     }
@@ -120,7 +137,12 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
         onClose={() => setCreatedNotice(null)}
         anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
       >
-        <Alert severity="success" variant="filled" onClose={() => setCreatedNotice(null)} data-testid="execute-result">
+        <Alert
+          severity="success"
+          variant="filled"
+          onClose={() => setCreatedNotice(null)}
+          data-testid="execute-result"
+        >
           {createdNotice}
         </Alert>
       </Snackbar>

@@ -60,7 +60,10 @@ export function ExecuteDialog({ targets, workers, onClose, onCreated }: ExecuteD
     if (!built.ok) {
       setFieldErrors(built.errors);
       setPackageErrors({});
-      setExpanded((s) => new Set([...s, ...remaining.filter((t) => hasErrorFor(built.errors, t.key)).map((t) => t.key)]));
+      setExpanded(
+        (s) =>
+          new Set([...s, ...remaining.filter((t) => hasErrorFor(built.errors, t.key)).map((t) => t.key)]),
+      );
       return;
     }
     setBusy(true);
@@ -83,14 +86,19 @@ export function ExecuteDialog({ targets, workers, onClose, onCreated }: ExecuteD
     setCreated(nowCreated);
     setFieldErrors(apiFieldErrors);
     setPackageErrors(apiPackageErrors);
-    setExpanded((s) => new Set([...s, ...targets.filter((t) => hasErrorFor(apiFieldErrors, t.key)).map((t) => t.key)]));
+    setExpanded(
+      (s) => new Set([...s, ...targets.filter((t) => hasErrorFor(apiFieldErrors, t.key)).map((t) => t.key)]),
+    );
     if (targets.every((t) => nowCreated[t.key] !== undefined)) {
       onCreated(targets.map((t) => nowCreated[t.key]).filter((id): id is number => id !== undefined));
     }
   }
 
-  const failedCount = Object.keys(packageErrors).length + targets.filter((t) => hasErrorFor(fieldErrors, t.key)).length;
-  const sharedErrors = ['retryCount', 'priority', 'loggingLevel', 'timeoutSeconds', 'targeting'].some((k) => fieldErrors[k]);
+  const failedCount =
+    Object.keys(packageErrors).length + targets.filter((t) => hasErrorFor(fieldErrors, t.key)).length;
+  const sharedErrors = ['retryCount', 'priority', 'loggingLevel', 'timeoutSeconds', 'targeting'].some(
+    (k) => fieldErrors[k],
+  );
 
   return (
     <Dialog
@@ -144,14 +152,22 @@ export function ExecuteDialog({ targets, workers, onClose, onCreated }: ExecuteD
                   values={form.values[target.key] ?? {}}
                   errors={fieldErrors}
                   disabled={busy || createdId !== undefined}
-                  onChange={(reference, input) => setForm((f) => withParameterInput(f, target.key, reference, input))}
+                  onChange={(reference, input) =>
+                    setForm((f) => withParameterInput(f, target.key, reference, input))
+                  }
                 />
               </AccordionDetails>
             </Accordion>
           );
         })}
         <SectionTitle>Machine selection</SectionTitle>
-        <MachineSelection form={form} errors={fieldErrors} disabled={busy} onChange={patchForm} workers={workers} />
+        <MachineSelection
+          form={form}
+          errors={fieldErrors}
+          disabled={busy}
+          onChange={patchForm}
+          workers={workers}
+        />
         <SectionTitle>Advanced</SectionTitle>
         <AdvancedOptions form={form} errors={fieldErrors} disabled={busy} onChange={patchForm} />
       </DialogContent>

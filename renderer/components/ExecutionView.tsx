@@ -40,7 +40,11 @@ const columns: GridColDef<MessageRow>[] = [
     flex: 1,
     minWidth: 300,
     renderCell: ({ row }) => (
-      <Box component="span" sx={{ color: ERROR_TYPES.has(row.messageType) ? 'error.main' : 'inherit' }} title={row.message}>
+      <Box
+        component="span"
+        sx={{ color: ERROR_TYPES.has(row.messageType) ? 'error.main' : 'inherit' }}
+        title={row.message}
+      >
         {row.message}
       </Box>
     ),
@@ -67,7 +71,11 @@ export function ExecutionView({ executionId }: { executionId: number }) {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       {execution && <ExecutionSummary execution={execution} />}
-      {executionError && <Alert severity="error" sx={{ m: 1 }}>{executionError}</Alert>}
+      {executionError && (
+        <Alert severity="error" sx={{ m: 1 }}>
+          {executionError}
+        </Alert>
+      )}
       <Divider />
       <Box sx={{ display: 'flex', alignItems: 'center', px: 1 }}>
         <Typography variant="subtitle2" sx={{ flex: 1 }}>
@@ -84,7 +92,11 @@ export function ExecutionView({ executionId }: { executionId: number }) {
           }
         />
       </Box>
-      {messagesError && <Alert severity="error" sx={{ mx: 1, mb: 1 }}>{messagesError}</Alert>}
+      {messagesError && (
+        <Alert severity="error" sx={{ mx: 1, mb: 1 }}>
+          {messagesError}
+        </Alert>
+      )}
       <FillBox testId={`messages-${executionId}`}>
         <DataGrid
           apiRef={apiRef}

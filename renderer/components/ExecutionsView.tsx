@@ -26,46 +26,20 @@ interface ExecutionsViewProps {
 }
 
 function columns(onOpenExecution: (executionId: number) => void): GridColDef<ExecutionRow>[] {
-  const time = (field: 'createdAt' | 'startedAt' | 'endedAt', headerName: string): GridColDef<ExecutionRow> => ({
+  const time = (
+    field: 'createdAt' | 'startedAt' | 'endedAt',
+    headerName: string,
+  ): GridColDef<ExecutionRow> => ({
     field,
     headerName,
-    width: 150,
+    width: 145,
     valueFormatter: (value: string | null) => formatTime(value),
   });
   return [
-    { field: 'executionId', headerName: 'ID', type: 'number', width: 80 },
-    { field: 'folderName', headerName: 'Folder', width: 120 },
-    { field: 'projectName', headerName: 'Project', width: 140 },
-    { field: 'packageName', headerName: 'Package', flex: 1, minWidth: 160 },
-    {
-      field: 'status',
-      headerName: 'Status',
-      width: 150,
-      // Sorting and filtering use the name users see.
-      valueGetter: (_value, row) => statusName(row.status),
-      renderCell: ({ row }) => <StatusChip executionId={row.executionId} status={row.status} detail={row.lastError} />,
-    },
-    {
-      field: 'workerName',
-      headerName: 'Worker',
-      width: 140,
-      valueGetter: (_value, row) => row.workerName ?? row.machineName ?? '',
-    },
-    { field: 'attempts', headerName: 'Attempts', type: 'number', width: 85 },
-    time('createdAt', 'Created'),
-    time('startedAt', 'Started'),
-    time('endedAt', 'Ended'),
-    {
-      field: 'duration',
-      headerName: 'Duration',
-      width: 110,
-      valueGetter: (_value, row) => durationMs(row.startedAt, row.endedAt, Date.now()),
-      renderCell: ({ row }) => <DurationText startedAt={row.startedAt} endedAt={row.endedAt} />,
-    },
     {
       field: 'messages',
       headerName: '',
-      width: 56,
+      width: 44,
       sortable: false,
       filterable: false,
       disableColumnMenu: true,
@@ -80,6 +54,37 @@ function columns(onOpenExecution: (executionId: number) => void): GridColDef<Exe
           </IconButton>
         </Tooltip>
       ),
+    },
+    { field: 'executionId', headerName: 'ID', type: 'number', width: 70 },
+    { field: 'folderName', headerName: 'Folder', width: 110 },
+    { field: 'projectName', headerName: 'Project', width: 130 },
+    { field: 'packageName', headerName: 'Package', flex: 1, minWidth: 140 },
+    {
+      field: 'status',
+      headerName: 'Status',
+      width: 140,
+      // Sorting and filtering use the name users see.
+      valueGetter: (_value, row) => statusName(row.status),
+      renderCell: ({ row }) => (
+        <StatusChip executionId={row.executionId} status={row.status} detail={row.lastError} />
+      ),
+    },
+    {
+      field: 'workerName',
+      headerName: 'Worker',
+      width: 120,
+      valueGetter: (_value, row) => row.workerName ?? row.machineName ?? '',
+    },
+    { field: 'attempts', headerName: 'Attempts', type: 'number', width: 80 },
+    time('createdAt', 'Created'),
+    time('startedAt', 'Started'),
+    time('endedAt', 'Ended'),
+    {
+      field: 'duration',
+      headerName: 'Duration',
+      width: 95,
+      valueGetter: (_value, row) => durationMs(row.startedAt, row.endedAt, Date.now()),
+      renderCell: ({ row }) => <DurationText startedAt={row.startedAt} endedAt={row.endedAt} />,
     },
   ];
 }

@@ -34,11 +34,19 @@ interface ContextMenuState {
   node: TreeNode;
 }
 
-const isCatalogObject = (node: TreeNode) => node.kind === 'folder' || node.kind === 'project' || node.kind === 'package';
+const isCatalogObject = (node: TreeNode) =>
+  node.kind === 'folder' || node.kind === 'project' || node.kind === 'package';
 const isWorkersNode = (node: TreeNode) => node.kind === 'workers' || node.kind === 'worker';
 
 /** SSMS's Object Explorer: the catalog and the Scale Out workers, with Execute on packages. */
-export function ObjectExplorer({ folders, workers, errors, onExecute, onOpenWorkers, onRefresh }: ObjectExplorerProps) {
+export function ObjectExplorer({
+  folders,
+  workers,
+  errors,
+  onExecute,
+  onOpenWorkers,
+  onRefresh,
+}: ObjectExplorerProps) {
   const roots = useMemo(() => [buildCatalogTree(folders), buildScaleOutTree(workers)], [folders, workers]);
   const index = useMemo(() => indexTree(roots), [roots]);
   // Nodes start expanded (so new folders and packages show at once); we remember what the user collapsed.
@@ -94,7 +102,8 @@ export function ObjectExplorer({ folders, workers, errors, onExecute, onOpenWork
   };
 
   const menuPaths = menu ? pathsForMenu(menu.node) : [];
-  const menuPackageCount = menu && isCatalogObject(menu.node) ? targetsForPaths(folders, menuPaths).length : 0;
+  const menuPackageCount =
+    menu && isCatalogObject(menu.node) ? targetsForPaths(folders, menuPaths).length : 0;
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', bgcolor: 'background.paper' }}>
@@ -128,7 +137,9 @@ export function ObjectExplorer({ folders, workers, errors, onExecute, onOpenWork
           selectedItems={selectedIds}
           onSelectedItemsChange={(_event, ids) => setSelectedIds(ids)}
           expandedItems={expandedItems}
-          onExpandedItemsChange={(_event, ids) => setCollapsed(new Set(expandable.filter((id) => !ids.includes(id))))}
+          onExpandedItemsChange={(_event, ids) =>
+            setCollapsed(new Set(expandable.filter((id) => !ids.includes(id))))
+          }
           onItemClick={(_event, itemId) => {
             const node = index.get(itemId);
             if (node && isWorkersNode(node)) onOpenWorkers();
@@ -176,6 +187,7 @@ function describe(node: TreeNode, folders: readonly FolderInfo[]): string {
   const description = (pkg ?? project ?? folder)?.description ?? '';
   const count = node.kind === 'package' ? null : targetsForPaths(folders, [path]).length;
   const parts = [description, count === null ? '' : `${count} package${count === 1 ? '' : 's'}`];
-  if (project && node.kind === 'project') parts.push(`version ${project.versionId}, deployed by ${project.deployedBy}`);
+  if (project && node.kind === 'project')
+    parts.push(`version ${project.versionId}, deployed by ${project.deployedBy}`);
   return parts.filter((p) => p !== '').join(' - ') || node.label;
 }

@@ -64,7 +64,11 @@ function ParameterValueInput({ target, param, input, error, disabled, onChange }
           </Typography>
           {overridden && (
             <Tooltip title="Use the default">
-              <IconButton onClick={() => onChange(undefined)} disabled={disabled} aria-label="Use the default">
+              <IconButton
+                onClick={() => onChange(undefined)}
+                disabled={disabled}
+                aria-label="Use the default"
+              >
                 <UndoIcon fontSize="inherit" />
               </IconButton>
             </Tooltip>
@@ -90,7 +94,11 @@ function ParameterValueInput({ target, param, input, error, disabled, onChange }
       margin="none"
       autoComplete={param.sensitive ? 'new-password' : 'off'}
       slotProps={{
-        htmlInput: { 'aria-label': param.name, 'data-testid': testId, ...(type === 'number' ? { step: 'any' } : {}) },
+        htmlInput: {
+          'aria-label': param.name,
+          'data-testid': testId,
+          ...(type === 'number' ? { step: 'any' } : {}),
+        },
       }}
     />
   );

@@ -8,6 +8,8 @@ import { createEventHub } from '../state/eventHub';
 import { ApiContext } from './apiContext';
 import type { ApiContextValue } from './apiContext';
 
+const PROBE_INTERVAL_MS = 5000;
+
 interface ApiProviderProps {
   connection: Connection;
   /** Called when the master refuses the token (it restarted with a new one, say). */
@@ -52,6 +54,14 @@ export function ApiProvider({ connection, onUnauthorized, children }: ApiProvide
       setConnected(false);
     };
   }, [client, hub]);
+
+  // While the socket is down, ask the master now and then: a master that restarted with a new
+  // token answers UNAUTHORIZED, which sends the user to Connect instead of retrying forever.
+  useEffect(() => {
+    if (connected) return;
+    const timer = setInterval(() => client.call('master.info', {}).catch(() => undefined), PROBE_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [client, connected]);
 
   const value = useMemo<ApiContextValue>(
     () => ({ client, hub, connection, connected }),

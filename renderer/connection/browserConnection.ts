@@ -15,7 +15,11 @@ import type { Connection } from '../state/connectionParams';
  * from the address bar, so it is neither bookmarked nor shown, and a reload still works.
  */
 export function takeStartupConnection(): Connection | null {
-  const connection = resolveStartupConnection(window.location.hash, window.location.origin, window.sessionStorage);
+  const connection = resolveStartupConnection(
+    window.location.hash,
+    window.location.origin,
+    window.sessionStorage,
+  );
   if (readTokenFromHash(window.location.hash) && connection) {
     saveSessionConnection(window.sessionStorage, connection);
     const { pathname, search, hash } = window.location;

@@ -31,7 +31,11 @@ export function useExecutionMessages(executionId: number): { messages: MessageRo
         let batch: MessageRow[];
         do {
           batch = (
-            await client.call('execution.messages', { executionId, afterMessageId: lastId.current, limit: PAGE_SIZE })
+            await client.call('execution.messages', {
+              executionId,
+              afterMessageId: lastId.current,
+              limit: PAGE_SIZE,
+            })
           ).messages;
           if (disposed.current) return;
           lastId.current = Math.max(lastId.current, lastMessageId(batch));
@@ -57,7 +61,9 @@ export function useExecutionMessages(executionId: number): { messages: MessageRo
   useConsoleEvents((message) => {
     const concernsUs =
       (message.kind === 'status' && message.connected) ||
-      (message.kind === 'event' && message.event.type === 'message:added' && message.event.executionId === executionId);
+      (message.kind === 'event' &&
+        message.event.type === 'message:added' &&
+        message.event.executionId === executionId);
     if (concernsUs) void fetchNew();
   });
 

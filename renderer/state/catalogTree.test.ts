@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FolderInfo, WorkerRow } from '../../master-core/protocol/api';
+import type { WorkerRow } from '../../master-core/protocol/api';
 import { buildCatalogTree, buildScaleOutTree, expandableIds, indexTree, packageItemId } from './catalogTree';
 import type { TreeNode } from './catalogTree';
-import { targetsForPaths } from './executeTargets';
-
-const param = (name: string, scope: 'Project' | 'Package') => ({
-  name,
-  reference: `$${scope}::${name}`,
-  dataType: 'String' as const,
-  defaultValue: null,
-  required: false,
-  sensitive: false,
-  description: '',
-});
-
-const project = (name: string, packages: string[]) => ({
-  name,
-  description: '',
-  versionId: 1,
-  deployedAt: '2026-01-01T00:00:00.000Z',
-  deployedBy: 'me',
-  parameters: [param('Env', 'Project')],
-  packages: packages.map((p) => ({ name: p, description: '', taskCount: 1, parameters: [param('Day', 'Package')] })),
-});
-
-const folders: FolderInfo[] = [
-  { name: 'Sales', description: '', projects: [project('Load', ['b.pkg', 'a.pkg']), project('Empty', [])] },
-  { name: 'Finance', description: '', projects: [] },
-];
+import { folders } from './catalogFixture';
 
 const labels = (node: TreeNode | undefined) => node?.children.map((c) => c.label);
 
@@ -70,7 +45,8 @@ describe('buildCatalogTree', () => {
 });
 
 describe('buildScaleOutTree', () => {
-  const worker = (workerId: string, name: string, online: boolean) => ({ workerId, name, online }) as WorkerRow;
+  const worker = (workerId: string, name: string, online: boolean) =>
+    ({ workerId, name, online }) as WorkerRow;
 
   it('lists workers by name with their state', () => {
     const root = buildScaleOutTree([worker('2', 'w2', false), worker('1', 'w1', true)]);
@@ -84,24 +60,5 @@ describe('buildScaleOutTree', () => {
 
   it('shows (none) without workers', () => {
     expect(labels(buildScaleOutTree([]).children[0])).toEqual(['(none)']);
-  });
-});
-
-describe('targetsForPaths', () => {
-  it('expands a folder, a project or a package to its packages, without duplicates', () => {
-    const keys = (paths: Parameters<typeof targetsForPaths>[1]) => targetsForPaths(folders, paths).map((t) => t.key);
-    expect(keys([{ folder: 'Sales' }])).toEqual(['Sales/Load/b.pkg', 'Sales/Load/a.pkg']);
-    expect(keys([{ folder: 'Sales', project: 'Load', package: 'a.pkg' }])).toEqual(['Sales/Load/a.pkg']);
-    expect(keys([{ folder: 'Sales', project: 'Load' }, { folder: 'Sales', project: 'Load', package: 'a.pkg' }])).toEqual([
-      'Sales/Load/b.pkg',
-      'Sales/Load/a.pkg',
-    ]);
-    expect(keys([{ folder: 'Finance' }])).toEqual([]);
-  });
-
-  it('carries project and package parameters', () => {
-    const [target] = targetsForPaths(folders, [{ folder: 'Sales', project: 'Load', package: 'a.pkg' }]);
-    expect(target?.projectParameters.map((p) => p.reference)).toEqual(['$Project::Env']);
-    expect(target?.packageParameters.map((p) => p.reference)).toEqual(['$Package::Day']);
   });
 });

@@ -44,7 +44,8 @@ export const WORKERS_ID = 'workers';
 // Object names cannot hold "/" (see ObjectName), so these ids cannot collide.
 export const folderItemId = (folder: string) => `folder:${folder}`;
 export const projectItemId = (folder: string, project: string) => `project:${folder}/${project}`;
-export const packageItemId = (folder: string, project: string, pkg: string) => `package:${folder}/${project}/${pkg}`;
+export const packageItemId = (folder: string, project: string, pkg: string) =>
+  `package:${folder}/${project}/${pkg}`;
 export const workerItemId = (workerId: string) => `worker:${workerId}`;
 
 function byName<T extends { name: string }>(items: readonly T[]): T[] {
@@ -78,7 +79,9 @@ function folderNode(folder: FolderInfo): TreeNode {
       label: p,
       testId: `tree-project-${f}/${p}`,
       path: { folder: f, project: p },
-      children: [{ id: packagesId, kind: 'packages', label: 'Packages', children: withNone(packagesId, packages) }],
+      children: [
+        { id: packagesId, kind: 'packages', label: 'Packages', children: withNone(packagesId, packages) },
+      ],
     };
   });
   const projectsId = `projects:${f}`;
@@ -92,7 +95,12 @@ function folderNode(folder: FolderInfo): TreeNode {
     children: [
       { id: projectsId, kind: 'projects', label: 'Projects', children: withNone(projectsId, projects) },
       // The API has no environments yet; the node is there so the layout matches SSMS.
-      { id: environmentsId, kind: 'environments', label: 'Environments', children: [noneNode(environmentsId)] },
+      {
+        id: environmentsId,
+        kind: 'environments',
+        label: 'Environments',
+        children: [noneNode(environmentsId)],
+      },
     ],
   };
 }
@@ -121,7 +129,9 @@ export function buildScaleOutTree(workers: readonly WorkerRow[]): TreeNode {
     id: SCALE_OUT_ROOT_ID,
     kind: 'scaleOut',
     label: 'Scale Out',
-    children: [{ id: WORKERS_ID, kind: 'workers', label: 'Workers', children: withNone(WORKERS_ID, workerNodes) }],
+    children: [
+      { id: WORKERS_ID, kind: 'workers', label: 'Workers', children: withNone(WORKERS_ID, workerNodes) },
+    ],
   };
 }
 

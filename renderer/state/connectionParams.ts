@@ -49,7 +49,11 @@ export function normalizeBaseUrl(text: string): string | null {
  * The connection to use at start: a token in the fragment (served by this origin's master) wins,
  * then the one saved for this browser tab; null means ask the user.
  */
-export function resolveStartupConnection(hash: string, origin: string, session: KeyValueStore): Connection | null {
+export function resolveStartupConnection(
+  hash: string,
+  origin: string,
+  session: KeyValueStore,
+): Connection | null {
   const fromHash = readTokenFromHash(hash);
   if (fromHash) return { baseUrl: origin, token: fromHash };
   const token = session.getItem(SESSION_TOKEN_KEY);

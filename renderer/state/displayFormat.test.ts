@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, formatBytes, formatClockTime, formatDuration, formatPercent, formatTime } from './displayFormat';
+import {
+  durationMs,
+  formatBytes,
+  formatClockTime,
+  formatDuration,
+  formatPercent,
+  formatTime,
+} from './displayFormat';
 
 describe('displayFormat', () => {
   it('formats times in local time, tolerating bad input', () => {

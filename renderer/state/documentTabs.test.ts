@@ -5,7 +5,10 @@ const ids = (state: { tabs: { id: string }[] }) => state.tabs.map((t) => t.id);
 
 describe('documentTabs', () => {
   it('starts with All Executions shown', () => {
-    expect(initialTabs()).toEqual({ tabs: [expect.objectContaining({ title: 'All Executions' })], activeId: 'executions' });
+    expect(initialTabs()).toEqual({
+      tabs: [expect.objectContaining({ title: 'All Executions' })],
+      activeId: 'executions',
+    });
   });
 
   it('opens a tab once and shows it', () => {

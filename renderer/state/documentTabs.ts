@@ -14,7 +14,12 @@ export const EXECUTIONS_TAB: DocumentTab = { kind: 'executions', id: 'executions
 export const WORKERS_TAB: DocumentTab = { kind: 'workers', id: 'workers', title: 'Workers' };
 
 export function executionTab(executionId: number): DocumentTab {
-  return { kind: 'execution', id: `execution-${executionId}`, title: `Execution ${executionId}`, executionId };
+  return {
+    kind: 'execution',
+    id: `execution-${executionId}`,
+    title: `Execution ${executionId}`,
+    executionId,
+  };
 }
 
 export function initialTabs(): DocumentTabsState {

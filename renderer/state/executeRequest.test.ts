@@ -12,7 +12,11 @@ import {
 import type { ExecuteFormState } from './executeRequest';
 import type { ExecuteTarget } from './executeTargets';
 
-function param(reference: string, dataType: ParameterInfo['dataType'], extra: Partial<ParameterInfo> = {}): ParameterInfo {
+function param(
+  reference: string,
+  dataType: ParameterInfo['dataType'],
+  extra: Partial<ParameterInfo> = {},
+): ParameterInfo {
   return {
     name: reference.split('::')[1] ?? reference,
     reference,
@@ -30,7 +34,10 @@ const target: ExecuteTarget = {
   folderName: 'F',
   projectName: 'P',
   packageName: 'Load',
-  projectParameters: [param('$Project::Env', 'String', { defaultValue: 'dev' }), param('$Project::Conn', 'String')],
+  projectParameters: [
+    param('$Project::Env', 'String', { defaultValue: 'dev' }),
+    param('$Project::Conn', 'String'),
+  ],
   packageParameters: [
     param('$Package::Days', 'Int32'),
     param('$Package::Full', 'Boolean', { defaultValue: false }),
@@ -46,7 +53,14 @@ describe('buildExecutionRequests', () => {
     const result = buildExecutionRequests(
       [target, other],
       form({
-        values: { 'F/P/Load': { '$Project::Conn': '', '$Package::Days': ' 7 ', '$Package::Full': true, '$Package::Day': '2026-01-31' } },
+        values: {
+          'F/P/Load': {
+            '$Project::Conn': '',
+            '$Package::Days': ' 7 ',
+            '$Package::Full': true,
+            '$Package::Day': '2026-01-31',
+          },
+        },
         retryCount: '2',
         priority: '-5',
         loggingLevel: 3,
@@ -133,7 +147,9 @@ describe('buildExecutionRequests', () => {
 
 describe('parseParameterInput', () => {
   it('converts by data type', () => {
-    expect(parseParameterInput(param('$Package::A', 'Int64'), '9007199254740991')).toEqual({ value: 9007199254740991 });
+    expect(parseParameterInput(param('$Package::A', 'Int64'), '9007199254740991')).toEqual({
+      value: 9007199254740991,
+    });
     expect(parseParameterInput(param('$Package::A', 'Int64'), '9007199254740993').error).toMatch(/Int64/);
     expect(parseParameterInput(param('$Package::A', 'Int32'), '2147483648').error).toMatch(/Int32/);
     expect(parseParameterInput(param('$Package::A', 'Double'), '-2.5e3')).toEqual({ value: -2500 });
@@ -145,7 +161,9 @@ describe('parseParameterInput', () => {
   });
 
   it('leaves an empty input to the default, unless a required parameter has none', () => {
-    expect(parseParameterInput(param('$Package::A', 'String', { required: true, defaultValue: 'x' }), '')).toEqual({});
+    expect(
+      parseParameterInput(param('$Package::A', 'String', { required: true, defaultValue: 'x' }), ''),
+    ).toEqual({});
     expect(parseParameterInput(param('$Package::A', 'String', { required: true }), undefined)).toEqual({
       error: '$Package::A is required',
     });
@@ -160,9 +178,13 @@ describe('parseTags', () => {
 
 describe('fieldKeyForApiError', () => {
   it('maps parameter fields, whatever their case or prefix', () => {
-    expect(fieldKeyForApiError(target, 'parameters.$Package::Days')).toBe(parameterFieldKey('F/P/Load', '$Package::Days'));
+    expect(fieldKeyForApiError(target, 'parameters.$Package::Days')).toBe(
+      parameterFieldKey('F/P/Load', '$Package::Days'),
+    );
     expect(fieldKeyForApiError(target, '$project::env')).toBe(parameterFieldKey('F/P/Load', '$Project::Env'));
-    expect(fieldKeyForApiError(target, 'parameters.Conn')).toBe(parameterFieldKey('F/P/Load', '$Project::Conn'));
+    expect(fieldKeyForApiError(target, 'parameters.Conn')).toBe(
+      parameterFieldKey('F/P/Load', '$Project::Conn'),
+    );
   });
 
   it('maps the shared options and ignores the rest', () => {

@@ -79,7 +79,8 @@ export function parseParameterInput(
     case 'Int64': {
       if (!/^-?\d+$/.test(text)) return fail(`expected a whole number (${param.dataType})`);
       const n = Number(text);
-      if (param.dataType === 'Int32' && (n < INT32_MIN || n > INT32_MAX)) return fail('out of the Int32 range');
+      if (param.dataType === 'Int32' && (n < INT32_MIN || n > INT32_MAX))
+        return fail('out of the Int32 range');
       if (!Number.isSafeInteger(n)) return fail('out of the supported Int64 range');
       return { value: n };
     }
@@ -91,7 +92,9 @@ export function parseParameterInput(
       // Sent as text so no digits are lost on the way.
       return /^-?\d+(\.\d+)?$/.test(text) ? { value: text } : fail('expected a decimal number such as 12.50');
     case 'DateTime':
-      return Number.isNaN(Date.parse(text)) ? fail('expected a date/time such as 2026-01-31T08:00:00Z') : { value: text };
+      return Number.isNaN(Date.parse(text))
+        ? fail('expected a date/time such as 2026-01-31T08:00:00Z')
+        : { value: text };
   }
 }
 
@@ -117,7 +120,9 @@ export function buildTargeting(form: ExecuteFormState): { targeting: Targeting }
       return { targeting: { kind: 'any' } };
     case 'workers': {
       const names = [...new Set(form.selectedWorkers)];
-      return names.length > 0 ? { targeting: { kind: 'workers', names } } : { error: 'Select at least one worker' };
+      return names.length > 0
+        ? { targeting: { kind: 'workers', names } }
+        : { error: 'Select at least one worker' };
     }
     case 'tags': {
       const tags = parseTags(form.tagsText);
@@ -143,7 +148,8 @@ function buildSharedOptions(form: ExecuteFormState, errors: FieldErrors): Shared
   if (form.timeoutSeconds.trim() !== '') {
     const seconds = Number(form.timeoutSeconds.trim());
     timeoutMs = Math.round(seconds * 1000);
-    if (!Number.isFinite(seconds) || timeoutMs <= 0) errors.timeoutSeconds = 'Timeout must be a positive number of seconds';
+    if (!Number.isFinite(seconds) || timeoutMs <= 0)
+      errors.timeoutSeconds = 'Timeout must be a positive number of seconds';
   }
   const targeting = buildTargeting(form);
   if ('error' in targeting) errors.targeting = targeting.error;
@@ -152,7 +158,10 @@ function buildSharedOptions(form: ExecuteFormState, errors: FieldErrors): Shared
 }
 
 /** One execution.create input per package, with only the parameters the user filled in. */
-export function buildExecutionRequests(targets: readonly ExecuteTarget[], form: ExecuteFormState): BuildResult {
+export function buildExecutionRequests(
+  targets: readonly ExecuteTarget[],
+  form: ExecuteFormState,
+): BuildResult {
   const errors: FieldErrors = {};
   const shared = buildSharedOptions(form, errors);
   const requests: ExecutionRequest[] = targets.map((target) => {

@@ -18,7 +18,10 @@ const same = (a: string, b: string | undefined) => b !== undefined && a.toLowerC
  * The packages under catalog paths: a package path gives that package, a project path all its
  * packages, a folder path every package in the folder. Duplicates are dropped, order is kept.
  */
-export function targetsForPaths(folders: readonly FolderInfo[], paths: readonly CatalogPath[]): ExecuteTarget[] {
+export function targetsForPaths(
+  folders: readonly FolderInfo[],
+  paths: readonly CatalogPath[],
+): ExecuteTarget[] {
   const targets = new Map<string, ExecuteTarget>();
   for (const path of paths) {
     for (const folder of folders) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clampPaneWidth, DEFAULT_PANE_WIDTH, MAX_PANE_WIDTH, MIN_PANE_WIDTH, parsePaneWidth } from './paneWidth';
+import {
+  clampPaneWidth,
+  DEFAULT_PANE_WIDTH,
+  MAX_PANE_WIDTH,
+  MIN_PANE_WIDTH,
+  parsePaneWidth,
+} from './paneWidth';
 
 describe('paneWidth', () => {
   it('clamps and rounds', () => {

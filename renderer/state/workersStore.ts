@@ -1,7 +1,9 @@
 import type { WorkerRow } from '../../master-core/protocol/api';
 
 function byName(a: WorkerRow, b: WorkerRow): number {
-  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.workerId.localeCompare(b.workerId);
+  return (
+    a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.workerId.localeCompare(b.workerId)
+  );
 }
 
 /** Workers sorted by name (then id, since two machines may share a display name). */
