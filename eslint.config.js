@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
+const nodeBuiltins = [
+  ...builtinModules.filter((m) => !m.startsWith('_')),
+  ...builtinModules.map((m) => `node:${m}`),
+];
 const nodeRule = { regex: '^node:', message: 'this layer runs in the browser: no Node built-ins' };
 
 /** One boundary: which imports a folder may not use, with the reason in the message. */
@@ -30,11 +33,17 @@ export default tseslint.config(
     paths: forbid(['electron', 'react', 'react-dom'], 'master-core runs headless: no electron or react'),
     patterns: [
       { regex: '^@mui/', message: 'master-core runs headless: no UI libraries' },
-      { regex: '(^|/)(worker-agent|renderer|electron|cli)(/|$)', message: 'master-core must not import other parts' },
+      {
+        regex: '(^|/)(worker-agent|renderer|electron|cli)(/|$)',
+        message: 'master-core must not import other parts',
+      },
     ],
   }),
   boundary(['master-core/protocol/**'], {
-    paths: forbid(['ws', 'sqlite3', 'electron', 'react', ...nodeBuiltins], 'protocol imports only the schema library (zod)'),
+    paths: forbid(
+      ['ws', 'sqlite3', 'electron', 'react', ...nodeBuiltins],
+      'protocol imports only the schema library (zod)',
+    ),
     patterns: [
       { regex: '^node:', message: 'protocol imports only the schema library (zod)' },
       { regex: '^\\.\\./', message: 'protocol must not import the rest of master-core' },
@@ -45,7 +54,10 @@ export default tseslint.config(
       forbid(['electron', 'react'], 'the worker agent runs headless'),
     ),
     patterns: [
-      { regex: 'master-core/(?!protocol/)', message: 'worker-agent may import master-core/protocol only, never master-core internals' },
+      {
+        regex: 'master-core/(?!protocol/)',
+        message: 'worker-agent may import master-core/protocol only, never master-core internals',
+      },
       { regex: '(^|/)(renderer|electron|cli)(/|$)', message: 'worker-agent must not import other parts' },
     ],
   }),
@@ -53,7 +65,10 @@ export default tseslint.config(
     paths: forbid(['electron', 'ws', 'sqlite3', ...nodeBuiltins], 'the renderer runs in a browser sandbox'),
     patterns: [
       nodeRule,
-      { regex: 'master-core/(?!protocol/)', message: 'the renderer talks to the master only through master-core/protocol' },
+      {
+        regex: 'master-core/(?!protocol/)',
+        message: 'the renderer talks to the master only through master-core/protocol',
+      },
       { regex: '(^|/)(worker-agent|electron|cli)(/|$)', message: 'the renderer must not import other parts' },
     ],
   }),

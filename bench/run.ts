@@ -82,12 +82,19 @@ function waitForTerminal(client: ApiClient, ids: Set<number>): Promise<Map<numbe
 
 async function endToEnd(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scaleout-bench-'));
-  const master = await createMaster({ dataDir, consolePort: 0, agentPort: 0, agentHost: '127.0.0.1', log: silentLogger });
+  const master = await createMaster({
+    dataDir,
+    consolePort: 0,
+    agentPort: 0,
+    agentHost: '127.0.0.1',
+    log: silentLogger,
+  });
   const workers = [await startWorker(master, 'bench-1'), await startWorker(master, 'bench-2')];
   const client = nodeClient(master.consoleUrl, master.consoleToken);
   try {
     await client.call('project.deploy', { folderName: 'Bench', bundle: noopBundle });
-    const submit = () => client.call('execution.create', { folderName: 'Bench', projectName: 'Bench', packageName: 'Noop' });
+    const submit = () =>
+      client.call('execution.create', { folderName: 'Bench', projectName: 'Bench', packageName: 'Noop' });
 
     // Idle latency: one execution at a time, submit until the master records it finished.
     const latencies: number[] = [];
@@ -97,12 +104,19 @@ async function endToEnd(): Promise<void> {
       const ended = await waitForTerminal(client, new Set([executionId]));
       latencies.push(ended.get(executionId)! - t);
     }
-    record('submit to finished, idle, no-op package', 'ms', latencies, 'includes a fresh execution-host process');
+    record(
+      'submit to finished, idle, no-op package',
+      'ms',
+      latencies,
+      'includes a fresh execution-host process',
+    );
 
     // Throughput: N executions submitted at once over two workers.
     const n = 200;
     const t0 = performance.now();
-    const ids = await Promise.all(Array.from({ length: n }, submit)).then((r) => new Set(r.map((x) => x.executionId)));
+    const ids = await Promise.all(Array.from({ length: n }, submit)).then(
+      (r) => new Set(r.map((x) => x.executionId)),
+    );
     const ended = await waitForTerminal(client, ids);
     const seconds = (Math.max(...ended.values()) - t0) / 1000;
     record(`throughput, ${n} no-op executions, 2 workers x ${cpus().length} slots`, 'exec/s', [n / seconds]);

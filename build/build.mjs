@@ -9,7 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nodeOnly = process.argv.includes('--node-only');
 const started = Date.now();
 
-const esmBanner = "import { createRequire as __scaleoutCreateRequire } from 'node:module';\nconst require = __scaleoutCreateRequire(import.meta.url);";
+const esmBanner =
+  "import { createRequire as __scaleoutCreateRequire } from 'node:module';\nconst require = __scaleoutCreateRequire(import.meta.url);";
 const common = {
   bundle: true,
   platform: 'node',
@@ -22,7 +23,13 @@ const common = {
 
 mkdirSync(join(root, 'dist'), { recursive: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.mjs', format: 'esm', banner: { js: esmBanner } }),
+  build({
+    ...common,
+    entryPoints: ['cli/main.ts'],
+    outfile: 'dist/cli.mjs',
+    format: 'esm',
+    banner: { js: esmBanner },
+  }),
   build({
     ...common,
     entryPoints: ['worker-agent/engine/executionHost.ts'],
@@ -32,9 +39,20 @@ await Promise.all([
   }),
   ...(existsSync(join(root, 'electron/main.ts'))
     ? [
-        build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', banner: { js: esmBanner } }),
+        build({
+          ...common,
+          entryPoints: ['electron/main.ts'],
+          outfile: 'dist/electron/main.mjs',
+          format: 'esm',
+          banner: { js: esmBanner },
+        }),
         // A sandboxed preload must be a CommonJS script.
-        build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),
+        build({
+          ...common,
+          entryPoints: ['electron/preload.ts'],
+          outfile: 'dist/electron/preload.cjs',
+          format: 'cjs',
+        }),
       ]
     : []),
 ]);

@@ -12,8 +12,16 @@ export function schemaFiles(): Record<string, string> {
   const render = (schema: z.ZodType, id: string, title: string) =>
     `${JSON.stringify({ ...z.toJSONSchema(schema, { io: 'input' }), $id: id, title }, null, 2)}\n`;
   return {
-    'docs/schema/package.schema.json': render(PackageDef, 'urn:scaleout:schema:package:1', 'Scale Out package'),
-    'docs/schema/project.schema.json': render(ProjectDef, 'urn:scaleout:schema:project:1', 'Scale Out project'),
+    'docs/schema/package.schema.json': render(
+      PackageDef,
+      'urn:scaleout:schema:package:1',
+      'Scale Out package',
+    ),
+    'docs/schema/project.schema.json': render(
+      ProjectDef,
+      'urn:scaleout:schema:project:1',
+      'Scale Out project',
+    ),
   };
 }
 

@@ -18,7 +18,10 @@ describe('folder import boundaries', () => {
   });
 
   it('refuses sqlite3 in worker-agent', async () => {
-    const errors = await boundaryErrors('worker-agent/x.ts', "import sqlite3 from 'sqlite3';\nexport const x = sqlite3;\n");
+    const errors = await boundaryErrors(
+      'worker-agent/x.ts',
+      "import sqlite3 from 'sqlite3';\nexport const x = sqlite3;\n",
+    );
     expect(errors.join()).toMatch(/needs no database/);
   });
 
@@ -39,15 +42,28 @@ describe('folder import boundaries', () => {
 
   it('refuses Node and the rest of master-core in the protocol', async () => {
     expect(
-      (await boundaryErrors('master-core/protocol/x.ts', "import { join } from 'node:path';\nexport const x = join;\n")).join(),
+      (
+        await boundaryErrors(
+          'master-core/protocol/x.ts',
+          "import { join } from 'node:path';\nexport const x = join;\n",
+        )
+      ).join(),
     ).toMatch(/only the schema library/);
     expect(
-      (await boundaryErrors('master-core/protocol/x.ts', "import { openDb } from '../catalog/db';\nexport const x = openDb;\n")).join(),
+      (
+        await boundaryErrors(
+          'master-core/protocol/x.ts',
+          "import { openDb } from '../catalog/db';\nexport const x = openDb;\n",
+        )
+      ).join(),
     ).toMatch(/must not import the rest/);
   });
 
   it('refuses electron in master-core', async () => {
-    const errors = await boundaryErrors('master-core/x.ts', "import { app } from 'electron';\nexport const x = app;\n");
+    const errors = await boundaryErrors(
+      'master-core/x.ts',
+      "import { app } from 'electron';\nexport const x = app;\n",
+    );
     expect(errors.join()).toMatch(/headless/);
   });
 
@@ -59,7 +75,9 @@ describe('folder import boundaries', () => {
     try {
       writeFileSync(join(dir, 'bad.ts'), "import sqlite3 from 'sqlite3';\nexport const x = sqlite3;\n");
       const code = await new Promise<number | null>((resolve) => {
-        execFile(process.execPath, ['node_modules/eslint/bin/eslint.js', dir], (error) => resolve(error ? (error as { code?: number }).code ?? 1 : 0));
+        execFile(process.execPath, ['node_modules/eslint/bin/eslint.js', dir], (error) =>
+          resolve(error ? ((error as { code?: number }).code ?? 1) : 0),
+        );
       });
       expect(code).toBe(1);
     } finally {

@@ -13,15 +13,22 @@ describe('npm start without a usable Electron', () => {
   it('says why, starts the embedded master with a local worker and the sample, and stops cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scaleout-start-'));
     dirs.push(dataDir);
-    const child = spawn(process.execPath, ['build/start.mjs', '--console-port', '0', '--agent-port', '0', '--agent-host', '127.0.0.1'], {
-      env: { ...process.env, SCALEOUT_DATA_DIR: dataDir, DISPLAY: '', WAYLAND_DISPLAY: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['build/start.mjs', '--console-port', '0', '--agent-port', '0', '--agent-host', '127.0.0.1'],
+      {
+        env: { ...process.env, SCALEOUT_DATA_DIR: dataDir, DISPLAY: '', WAYLAND_DISPLAY: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const seen = new Promise<void>((resolve, reject) => {
       const onLine = (line: string) => {
         output += `${line}\n`;
-        if (/connected to ws:\/\/127\.0\.0\.1/.test(output) && /first run: deployed the sample project Samples\/HelloScaleOut/.test(output)) {
+        if (
+          /connected to ws:\/\/127\.0\.0\.1/.test(output) &&
+          /first run: deployed the sample project Samples\/HelloScaleOut/.test(output)
+        ) {
           resolve();
         }
       };

@@ -11,12 +11,18 @@ const args = process.argv.slice(2);
 const headlessOnly = args.includes('--headless') || process.env.SCALEOUT_HEADLESS === '1';
 const passThrough = args.filter((a) => a !== '--headless');
 
-const built = ['dist/cli.mjs', 'dist/executionHost.mjs', 'dist/renderer/index.html', 'dist/electron/main.mjs'].every((f) =>
-  existsSync(join(root, f)),
-);
+const built = [
+  'dist/cli.mjs',
+  'dist/executionHost.mjs',
+  'dist/renderer/index.html',
+  'dist/electron/main.mjs',
+].every((f) => existsSync(join(root, f)));
 if (!built) {
   console.log('scaleout: building (first start)...');
-  const result = spawnSync(process.execPath, [join(root, 'build/build.mjs')], { stdio: 'inherit', cwd: root });
+  const result = spawnSync(process.execPath, [join(root, 'build/build.mjs')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -32,7 +38,8 @@ function findElectron() {
   });
   const path = probe.stdout?.trim();
   if (probe.status === 0 && path && existsSync(path)) return { path };
-  const reason = (probe.stderr || '').split('\n').find((l) => /Error|failed/i.test(l)) ?? `exit ${probe.status}`;
+  const reason =
+    (probe.stderr || '').split('\n').find((l) => /Error|failed/i.test(l)) ?? `exit ${probe.status}`;
   return { why: `the Electron binary is not installed and could not be fetched (${reason.trim()})` };
 }
 
@@ -50,6 +57,8 @@ if (electron.path) {
   run(electron.path, [join(root, 'dist/electron/main.mjs'), ...passThrough]);
 } else {
   console.log(`scaleout: the desktop app cannot start here: ${electron.why}.`);
-  console.log('scaleout: starting the same embedded master and local worker headless; open the Console URL below in a browser.');
+  console.log(
+    'scaleout: starting the same embedded master and local worker headless; open the Console URL below in a browser.',
+  );
   run(process.execPath, [join(root, 'dist/cli.mjs'), 'master', '--local-worker', '--sample', ...passThrough]);
 }

@@ -8,14 +8,19 @@ import { runWorker } from './commands/worker';
 import { deploy, listExecutions, listWorkers, logs, run } from './commands/client';
 
 const int = (name: string, min: number, max: number) => (value: string) => {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number (got "${value}")`);
+  if (!/^-?\d+$/.test(value))
+    throw new InvalidArgumentError(`${name} must be a whole number (got "${value}")`);
   const n = Number(value);
-  if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max} (got ${n})`);
+  if (n < min || n > max)
+    throw new InvalidArgumentError(`${name} must be between ${min} and ${max} (got ${n})`);
   return n;
 };
 const list = (value: string, previous: string[] = []) => [
   ...previous,
-  ...value.split(',').map((v) => v.trim()).filter((v) => v !== ''),
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== ''),
 ];
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -44,7 +49,11 @@ export function buildProgram(): Command {
     .option('--local-worker', 'also run a worker agent on this machine', false)
     .option('--local-worker-tasks <n>', 'max tasks of the local worker', int('--local-worker-tasks', 1, 1024))
     .option('--sample', 'deploy the sample project when the catalog is empty', false)
-    .addOption(new Option('--console-token <token>', 'fixed console token instead of one per launch').env('SCALEOUT_CONSOLE_TOKEN'))
+    .addOption(
+      new Option('--console-token <token>', 'fixed console token instead of one per launch').env(
+        'SCALEOUT_CONSOLE_TOKEN',
+      ),
+    )
     .action((flags) => runMaster(flags));
 
   program
@@ -54,7 +63,11 @@ export function buildProgram(): Command {
     .option('--token <token>', 'agent token (env SCALEOUT_AGENT_TOKEN)')
     .option('--name <name>', 'display name (default: host name)')
     .option('--tags <tags>', 'comma-separated tags for targeting', list, [])
-    .option('--max-tasks <n>', 'how many executions at once (default: CPU count)', int('--max-tasks', 1, 1024))
+    .option(
+      '--max-tasks <n>',
+      'how many executions at once (default: CPU count)',
+      int('--max-tasks', 1, 1024),
+    )
     .option('--work-dir <dir>', 'where attempts run and the worker id is kept')
     .action((flags) => runWorker(flags));
 
@@ -65,10 +78,20 @@ export function buildProgram(): Command {
 
   withConnection(program.command('run <package>'))
     .description('run <folder>/<project>/<package> in Scale Out')
-    .option('--param <name=value>', 'parameter value (repeatable; NAME, $Package::NAME or $Project::NAME)', repeat, [])
+    .option(
+      '--param <name=value>',
+      'parameter value (repeatable; NAME, $Package::NAME or $Project::NAME)',
+      repeat,
+      [],
+    )
     .option('--retries <n>', 'retry count (attempts = retries + 1)', int('--retries', 0, 100), 0)
     .option('--priority <n>', 'higher runs first', int('--priority', -1000, 1000), 0)
-    .option('--logging-level <n>', '0 None, 1 Basic, 2 Performance, 3 Verbose', int('--logging-level', 0, 100), 1)
+    .option(
+      '--logging-level <n>',
+      '0 None, 1 Basic, 2 Performance, 3 Verbose',
+      int('--logging-level', 0, 100),
+      1,
+    )
     .option('--timeout <seconds>', 'stop the execution after this long', int('--timeout', 1, 31_536_000))
     .option('--worker <names>', 'run only on these workers (comma-separated)', list, [])
     .option('--tag <tags>', 'run only on workers with all these tags', list, [])
@@ -94,7 +117,9 @@ export function buildProgram(): Command {
   withConnection(program.command('logs <execution-id>'))
     .description("print an execution's messages")
     .option('--follow', 'keep printing until the execution ends', false)
-    .action((id: string, flags) => logs(clientOf(flags), int('execution-id', 1, Number.MAX_SAFE_INTEGER)(id), flags.follow));
+    .action((id: string, flags) =>
+      logs(clientOf(flags), int('execution-id', 1, Number.MAX_SAFE_INTEGER)(id), flags.follow),
+    );
 
   withConnection(program.command('workers'))
     .description('list worker agents and their health')

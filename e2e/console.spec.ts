@@ -15,7 +15,9 @@ test.afterAll(async () => {
   if (master) removeDir(master.dataDir);
 });
 
-test('shows the sample in the Object Explorer and runs it to Succeeded from the Execute dialog', async ({ page }) => {
+test('shows the sample in the Object Explorer and runs it to Succeeded from the Execute dialog', async ({
+  page,
+}) => {
   await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
   await expect(page.getByTestId('tree-project-Samples/HelloScaleOut')).toBeVisible();
   // The token leaves the address bar once read.
@@ -39,15 +41,22 @@ test('shows the sample in the Object Explorer and runs it to Succeeded from the 
       headers: { authorization: `Bearer ${master.consoleToken}` },
       body: '{}',
     })
-  ).json().then((r: { value: { executions: { executionId: number }[] } }) => r.value);
+  )
+    .json()
+    .then((r: { value: { executions: { executionId: number }[] } }) => r.value);
   const id = executions[0]!.executionId;
   await expect(page.getByTestId(`status-${id}`)).toHaveText('Succeeded');
 });
 
-test('an execution started from the CLI appears live and reaches Succeeded without a reload', async ({ page }) => {
+test('an execution started from the CLI appears live and reaches Succeeded without a reload', async ({
+  page,
+}) => {
   await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
   await expect(page.getByTestId('executions-grid')).toBeVisible();
-  const created = await runCli(['run', 'Samples/HelloScaleOut/Countdown', '--param', 'Seconds=2'], master.cliEnv);
+  const created = await runCli(
+    ['run', 'Samples/HelloScaleOut/Countdown', '--param', 'Seconds=2'],
+    master.cliEnv,
+  );
   const id = Number(created.stdout.match(/execution (\d+) created/)![1]);
   await expect(page.getByTestId(`status-${id}`)).toHaveText(/Pending|Running/);
   await expect(page.getByTestId(`status-${id}`)).toHaveText('Succeeded');
@@ -55,7 +64,10 @@ test('an execution started from the CLI appears live and reaches Succeeded witho
 
 test('a failing execution shows Failed, and its messages say why', async ({ page }) => {
   await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
-  const created = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--wait'], master.cliEnv);
+  const created = await runCli(
+    ['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--wait'],
+    master.cliEnv,
+  );
   expect(created.code).toBe(1);
   const id = Number(created.stdout.match(/execution (\d+) created/)![1]);
   const status = page.getByTestId(`status-${id}`);

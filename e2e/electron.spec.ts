@@ -8,7 +8,8 @@ import { removeDir, repoRoot } from './harness/processes';
 function electronBinary(): { path: string } | { why: string } {
   const pkg = join(repoRoot, 'node_modules', 'electron');
   const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return { why: 'the Electron binary is not installed (node_modules/electron/path.txt is missing)' };
+  if (!existsSync(pathFile))
+    return { why: 'the Electron binary is not installed (node_modules/electron/path.txt is missing)' };
   const path = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(path)) return { why: `the Electron binary is not installed (${path} is missing)` };
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
@@ -36,10 +37,22 @@ test('the desktop app opens the console with the embedded master and runs the sa
     await expect(window.getByTestId('tree-project-Samples/HelloScaleOut')).toBeVisible({ timeout: 60_000 });
     // Sandbox + context isolation: the page sees no Node, only the narrow desktop bridge.
     const seen = await window.evaluate(() => {
-      const g = globalThis as { require?: unknown; process?: unknown; scaleoutDesktop?: Record<string, unknown> };
-      return { require: typeof g.require, process: typeof g.process, bridge: Object.keys(g.scaleoutDesktop ?? {}).sort() };
+      const g = globalThis as {
+        require?: unknown;
+        process?: unknown;
+        scaleoutDesktop?: Record<string, unknown>;
+      };
+      return {
+        require: typeof g.require,
+        process: typeof g.process,
+        bridge: Object.keys(g.scaleoutDesktop ?? {}).sort(),
+      };
     });
-    expect(seen).toEqual({ require: 'undefined', process: 'undefined', bridge: ['appVersion', 'chooseProjectFolder', 'notify'] });
+    expect(seen).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      bridge: ['appVersion', 'chooseProjectFolder', 'notify'],
+    });
   } finally {
     await app.close();
     removeDir(dataDir);

@@ -126,13 +126,19 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     token: consoleToken,
     rendererDir: options.rendererDir ?? null,
     allowedHosts: () =>
-      new Set([`${urlHost(consoleHost)}:${consolePort}`, `localhost:${consolePort}`, `127.0.0.1:${consolePort}`]),
+      new Set([
+        `${urlHost(consoleHost)}:${consolePort}`,
+        `localhost:${consolePort}`,
+        `127.0.0.1:${consolePort}`,
+      ]),
   });
 
   const consoleHttp = createServer(consoleServer.handleRequest);
   consoleHttp.on('upgrade', consoleServer.handleUpgrade);
   const agentHttp = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('Scale Out agent endpoint: connect with a WebSocket.\n');
+    res
+      .writeHead(426, { 'content-type': 'text/plain' })
+      .end('Scale Out agent endpoint: connect with a WebSocket.\n');
   });
   agentHttp.on('upgrade', gateway.handleUpgrade);
 
@@ -175,7 +181,10 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const consoleUrl = `http://${urlHost(consoleHost)}:${consolePort}`;
   // Lets the CLI and scripts on this machine find the running master without flags.
   const stateFile = join(dataDir, 'master.json');
-  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, consoleUrl, agentUrl, startedAt: new Date().toISOString() }, null, 2));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({ pid: process.pid, consoleUrl, agentUrl, startedAt: new Date().toISOString() }, null, 2),
+  );
   log.info(`console listening on ${consoleUrl}; agent endpoint on ${agentHost}:${new URL(agentUrl).port}`);
 
   let closed: Promise<void> | null = null;
@@ -192,10 +201,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         await local?.stop();
         consoleServer.close();
         await gateway.close();
-        await Promise.all([
-          new Promise((r) => consoleHttp.close(r)),
-          new Promise((r) => agentHttp.close(r)),
-        ]);
+        await Promise.all([new Promise((r) => consoleHttp.close(r)), new Promise((r) => agentHttp.close(r))]);
         consoleHttp.closeAllConnections();
         agentHttp.closeAllConnections();
         await db.exec('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);

@@ -24,7 +24,16 @@ export function startLocalWorker(options: LocalWorkerOptions) {
   let timer: NodeJS.Timeout | null = null;
 
   const start = () => {
-    const args = [options.cliEntry, 'worker', '--master', options.agentUrl, '--name', options.name, '--work-dir', options.workDir];
+    const args = [
+      options.cliEntry,
+      'worker',
+      '--master',
+      options.agentUrl,
+      '--name',
+      options.name,
+      '--work-dir',
+      options.workDir,
+    ];
     if (options.maxTasks) args.push('--max-tasks', String(options.maxTasks));
     child = spawn(process.execPath, args, {
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -9,7 +9,11 @@ export interface Logger {
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(name: string, minLevel: LogLevel = 'info', write = (line: string) => process.stderr.write(line)): Logger {
+export function createLogger(
+  name: string,
+  minLevel: LogLevel = 'info',
+  write = (line: string) => process.stderr.write(line),
+): Logger {
   const at = (level: LogLevel) => (message: string) => {
     if (order[level] < order[minLevel]) return;
     write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${name}] ${message}\n`);

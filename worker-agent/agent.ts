@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, MasterMessage, PROTOCOL_VERSION, decodeFrame } from '../master-core/protocol/wire';
+import {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  MasterMessage,
+  PROTOCOL_VERSION,
+  decodeFrame,
+} from '../master-core/protocol/wire';
 import type { TaskAssignment, TaskEvent, TaskFinished, WorkerMessage } from '../master-core/protocol/wire';
 import { startExecutionSlot } from './executionSlot';
 import type { ExecutionSlot } from './executionSlot';
@@ -78,7 +84,11 @@ export function createAgent(options: AgentOptions) {
   const sendHeartbeat = () =>
     send({
       type: 'worker.heartbeat',
-      health: { cpuPercent: cpu(), freeMemoryBytes: freeMemoryBytes(), runningAttemptIds: running().map((a) => a.task.attemptId) },
+      health: {
+        cpuPercent: cpu(),
+        freeMemoryBytes: freeMemoryBytes(),
+        runningAttemptIds: running().map((a) => a.task.attemptId),
+      },
     });
 
   function connect(): void {
@@ -124,7 +134,9 @@ export function createAgent(options: AgentOptions) {
       if (stopping) return;
       failures += 1;
       const delayMs = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
-      options.log.warn(`disconnected from the master (${code}${reason ? `: ${reason}` : ''}); reconnecting in ${delayMs} ms`);
+      options.log.warn(
+        `disconnected from the master (${code}${reason ? `: ${reason}` : ''}); reconnecting in ${delayMs} ms`,
+      );
       reconnectTimer = setTimeout(connect, delayMs);
     });
   }
@@ -169,7 +181,9 @@ export function createAgent(options: AgentOptions) {
   function start(task: TaskAssignment): void {
     const attempt: AttemptState = { task, slot: null, nextSeq: 0, unacked: [], finished: null };
     attempts.set(task.attemptId, attempt);
-    options.log.info(`running execution ${task.executionId} (${task.folderName}/${task.projectName}/${task.packageName}), attempt ${task.attemptNumber}`);
+    options.log.info(
+      `running execution ${task.executionId} (${task.folderName}/${task.projectName}/${task.packageName}), attempt ${task.attemptNumber}`,
+    );
     attempt.slot = startExecutionSlot({
       hostEntry: options.hostEntry,
       task,
@@ -178,7 +192,12 @@ export function createAgent(options: AgentOptions) {
       handlers: {
         onStarted: (pid) => send({ type: 'task.started', attemptId: task.attemptId, pid }),
         onEvent: (event) => {
-          const frame: TaskEvent = { type: 'task.event', attemptId: task.attemptId, seq: attempt.nextSeq, ...event };
+          const frame: TaskEvent = {
+            type: 'task.event',
+            attemptId: task.attemptId,
+            seq: attempt.nextSeq,
+            ...event,
+          };
           attempt.nextSeq += 1;
           if (attempt.unacked.length < MAX_UNACKED_EVENTS) attempt.unacked.push(frame);
           send(frame);
@@ -193,7 +212,9 @@ export function createAgent(options: AgentOptions) {
             signal: result.signal,
             error: result.error,
           };
-          options.log.info(`execution ${task.executionId} attempt ${task.attemptNumber} ${result.outcome}${result.error ? `: ${result.error}` : ''}`);
+          options.log.info(
+            `execution ${task.executionId} attempt ${task.attemptNumber} ${result.outcome}${result.error ? `: ${result.error}` : ''}`,
+          );
           send(attempt.finished);
           sendCredit();
         },

@@ -12,7 +12,12 @@ const STDERR_TAIL_BYTES = 8 * 1024;
 export interface SlotHandlers {
   onStarted(pid: number): void;
   onEvent(event: EngineEvent): void;
-  onDone(result: { outcome: 'succeeded' | 'failed'; error: string | null; exitCode: number | null; signal: string | null }): void;
+  onDone(result: {
+    outcome: 'succeeded' | 'failed';
+    error: string | null;
+    exitCode: number | null;
+    signal: string | null;
+  }): void;
 }
 
 /**

@@ -13,7 +13,8 @@ export interface SlotExit {
 export function outcomeFromExit(exit: SlotExit): { outcome: 'succeeded' | 'failed'; error: string | null } {
   if (exit.timedOut) return { outcome: 'failed', error: 'the execution timed out and was stopped' };
   if (exit.cancelled) return { outcome: 'failed', error: 'the execution was stopped' };
-  if (exit.reported && exit.exitCode === (exit.reported.outcome === 'succeeded' ? 0 : 1)) return exit.reported;
+  if (exit.reported && exit.exitCode === (exit.reported.outcome === 'succeeded' ? 0 : 1))
+    return exit.reported;
   if (exit.reported?.outcome === 'failed') return exit.reported;
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
   const tail = exit.stderrTail.trim();

@@ -20,14 +20,26 @@ export async function deploy(client: ApiClient, projectDir: string, folderName: 
 }
 
 /** Parses "<folder>/<project>/<package>". */
-export function parsePackagePath(path: string): { folderName: string; projectName: string; packageName: string } {
+export function parsePackagePath(path: string): {
+  folderName: string;
+  projectName: string;
+  packageName: string;
+} {
   const parts = path.split('/');
   if (parts.length !== 3 || parts.some((p) => p.trim() === '')) {
-    throw new ScaleOutError('VALIDATION_FAILED', `package path must be <folder>/<project>/<package> (got "${path}")`, {
-      field: 'package',
-    });
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `package path must be <folder>/<project>/<package> (got "${path}")`,
+      {
+        field: 'package',
+      },
+    );
   }
-  return { folderName: parts[0]!, projectName: parts[1]!, packageName: parts[2]!.replace(/\.package\.json$/, '') };
+  return {
+    folderName: parts[0]!,
+    projectName: parts[1]!,
+    packageName: parts[2]!.replace(/\.package\.json$/, ''),
+  };
 }
 
 /** Parses repeated --param NAME=VALUE flags. */
@@ -36,7 +48,9 @@ export function parseParams(pairs: readonly string[]): Record<string, ParameterV
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new ScaleOutError('VALIDATION_FAILED', `--param must be NAME=VALUE (got "${pair}")`, { field: 'param' });
+      throw new ScaleOutError('VALIDATION_FAILED', `--param must be NAME=VALUE (got "${pair}")`, {
+        field: 'param',
+      });
     }
     params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
@@ -86,14 +100,22 @@ export function follow(client: ApiClient, executionId: number): Promise<number> 
     const catchUp = () => {
       busy = busy.then(async () => {
         for (;;) {
-          const { messages } = await client.call('execution.messages', { executionId, afterMessageId: lastMessageId, limit: 1000 });
+          const { messages } = await client.call('execution.messages', {
+            executionId,
+            afterMessageId: lastMessageId,
+            limit: 1000,
+          });
           for (const m of messages) out(messageLine(m));
           if (messages.length > 0) lastMessageId = messages[messages.length - 1]!.messageId;
           if (messages.length < 1000) break;
         }
         const { execution } = await client.call('execution.get', { executionId });
         if (terminalStatuses.has(execution.status)) {
-          const { messages } = await client.call('execution.messages', { executionId, afterMessageId: lastMessageId, limit: 10_000 });
+          const { messages } = await client.call('execution.messages', {
+            executionId,
+            afterMessageId: lastMessageId,
+            limit: 10_000,
+          });
           for (const m of messages) out(messageLine(m));
           unsubscribe();
           resolveStatus(execution.status);
@@ -132,7 +154,11 @@ export async function logs(client: ApiClient, executionId: number, followFlag: b
   }
   let after = 0;
   for (;;) {
-    const { messages } = await client.call('execution.messages', { executionId, afterMessageId: after, limit: 1000 });
+    const { messages } = await client.call('execution.messages', {
+      executionId,
+      afterMessageId: after,
+      limit: 1000,
+    });
     for (const m of messages) out(messageLine(m));
     if (messages.length > 0) after = messages[messages.length - 1]!.messageId;
     if (messages.length < 1000) break;

@@ -5,11 +5,16 @@ import type { ExecutionRow, MessageRow, WorkerRow } from '../../master-core/prot
 /** Plain-text table: columns padded to their widest cell. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
-export const statusName = (status: number) => executionStatusNames[status as ExecutionStatus] ?? `Unknown (${status})`;
+export const statusName = (status: number) =>
+  executionStatusNames[status as ExecutionStatus] ?? `Unknown (${status})`;
 
 export function executionsTable(rows: ExecutionRow[]): string {
   return table(

@@ -29,7 +29,11 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
     log,
     ...(flags.consoleToken ? { consoleToken: flags.consoleToken } : {}),
     localWorker: flags.localWorker
-      ? { cliEntry: cliEntry(), name: 'local', ...(flags.localWorkerTasks ? { maxTasks: flags.localWorkerTasks } : {}) }
+      ? {
+          cliEntry: cliEntry(),
+          name: 'local',
+          ...(flags.localWorkerTasks ? { maxTasks: flags.localWorkerTasks } : {}),
+        }
       : null,
   });
   if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, log);

@@ -18,12 +18,20 @@ export interface WorkerFlags {
 export async function runWorker(flags: WorkerFlags): Promise<void> {
   const token = flags.token ?? process.env.SCALEOUT_AGENT_TOKEN;
   if (!token) {
-    throw new ScaleOutError('UNAUTHORIZED', 'no agent token: pass --token or set SCALEOUT_AGENT_TOKEN (the master keeps it in <data-dir>/agent.token)', {
-      field: 'token',
-    });
+    throw new ScaleOutError(
+      'UNAUTHORIZED',
+      'no agent token: pass --token or set SCALEOUT_AGENT_TOKEN (the master keeps it in <data-dir>/agent.token)',
+      {
+        field: 'token',
+      },
+    );
   }
   if (!/^wss?:\/\//.test(flags.master)) {
-    throw new ScaleOutError('VALIDATION_FAILED', `--master must be a ws:// or wss:// URL (got ${flags.master})`, { field: 'master' });
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `--master must be a ws:// or wss:// URL (got ${flags.master})`,
+      { field: 'master' },
+    );
   }
   const name = flags.name ?? (await import('node:os')).hostname();
   const log = createLogger(`worker ${name}`);

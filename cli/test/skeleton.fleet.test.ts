@@ -13,7 +13,10 @@ describe('master + two workers run the sample project', () => {
 
   beforeAll(async () => {
     master = await startMaster();
-    workers.push(await startWorker(master, 'alpha', ['--max-tasks', '2']), await startWorker(master, 'beta', ['--max-tasks', '2']));
+    workers.push(
+      await startWorker(master, 'alpha', ['--max-tasks', '2']),
+      await startWorker(master, 'beta', ['--max-tasks', '2']),
+    );
     client = nodeClient(master.consoleUrl, master.consoleToken);
     const deployed = await runCli(['deploy', 'samples/HelloScaleOut', '--folder', 'Samples'], master.cliEnv);
     expect(deployed.stderr).toBe('');
@@ -51,17 +54,28 @@ describe('master + two workers run the sample project', () => {
       expect(['alpha', 'beta']).toContain(execution.workerName);
       usedWorkers.add(execution.workerName!);
       const { messages } = await client.call('execution.messages', { executionId });
-      const printed = messages.filter((m) => m.sourceName === 'Print message' && m.messageType === MessageType.information);
-      expect(printed.map((m) => m.message)).toEqual(
-        Array.from({ length: index + 1 }, (_, k) => expect.stringContaining(`${k + 1}/${index + 1} run ${index + 1}`)),
+      const printed = messages.filter(
+        (m) => m.sourceName === 'Print message' && m.messageType === MessageType.information,
       );
-      expect(messages.some((m) => m.messageType === MessageType.postExecute && m.message.includes('finished with success'))).toBe(true);
+      expect(printed.map((m) => m.message)).toEqual(
+        Array.from({ length: index + 1 }, (_, k) =>
+          expect.stringContaining(`${k + 1}/${index + 1} run ${index + 1}`),
+        ),
+      );
+      expect(
+        messages.some(
+          (m) => m.messageType === MessageType.postExecute && m.message.includes('finished with success'),
+        ),
+      ).toBe(true);
     }
     expect(usedWorkers).toEqual(new Set(['alpha', 'beta']));
   });
 
   it('run --wait exits 0 on success and streams the messages; logs reads them back', async () => {
-    const result = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--param', 'Count=2', '--wait'], master.cliEnv);
+    const result = await runCli(
+      ['run', 'Samples/HelloScaleOut/Hello', '--param', 'Count=2', '--wait'],
+      master.cliEnv,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/1\/2 Hello from Scale Out/);
     expect(result.stdout).toMatch(/execution \d+ Succeeded/);
@@ -72,14 +86,20 @@ describe('master + two workers run the sample project', () => {
   });
 
   it('run --wait exits non-zero when the package fails, and says why', async () => {
-    const result = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--wait'], master.cliEnv);
+    const result = await runCli(
+      ['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--wait'],
+      master.cliEnv,
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/ShouldFail was set: failing on purpose/);
     expect(result.stdout).toMatch(/execution \d+ Failed/);
   });
 
   it('retries a failing execution on the next attempt, up to retry count + 1 attempts', async () => {
-    const result = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--retries', '2', '--wait'], master.cliEnv);
+    const result = await runCli(
+      ['run', 'Samples/HelloScaleOut/Hello', '--param', 'ShouldFail=true', '--retries', '2', '--wait'],
+      master.cliEnv,
+    );
     expect(result.code).toBe(1);
     const id = Number(result.stdout.match(/execution (\d+) created/)![1]);
     const { execution } = await client.call('execution.get', { executionId: id });
@@ -89,11 +109,16 @@ describe('master + two workers run the sample project', () => {
 
   it('refuses bad input with a message naming the field, and creates nothing', async () => {
     const before = (await client.call('execution.list', {})).executions.length;
-    const badType = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--param', 'Count=lots'], master.cliEnv);
+    const badType = await runCli(
+      ['run', 'Samples/HelloScaleOut/Hello', '--param', 'Count=lots'],
+      master.cliEnv,
+    );
     expect(badType.code).toBe(2);
     expect(badType.stderr).toMatch(/parameter \$Package::Count: expected an Int32 integer/);
     const badPackage = await runCli(['run', 'Samples/HelloScaleOut/Nope'], master.cliEnv);
-    expect(badPackage.stderr).toMatch(/package Nope is not in project Samples\/HelloScaleOut \[packageName\]/);
+    expect(badPackage.stderr).toMatch(
+      /package Nope is not in project Samples\/HelloScaleOut \[packageName\]/,
+    );
     const badFlag = await runCli(['run', 'Samples/HelloScaleOut/Hello', '--retries', '-1'], master.cliEnv);
     expect(badFlag.code).not.toBe(0);
     expect(badFlag.stderr).toMatch(/--retries must be between 0 and 100/);

@@ -56,10 +56,16 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Spaw
     child,
     output: () => text,
     waitForLine(pattern, timeoutMs = 30_000) {
-      const seen = text.split('\n').map((l) => l.match(pattern)).find((m) => m);
+      const seen = text
+        .split('\n')
+        .map((l) => l.match(pattern))
+        .find((m) => m);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolveLine, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} in ${timeoutMs} ms; output:\n${text}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} in ${timeoutMs} ms; output:\n${text}`)),
+          timeoutMs,
+        );
         const waiter = {
           pattern,
           resolve: (m: RegExpMatchArray) => {
@@ -87,9 +93,16 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Spaw
 }
 
 /** Runs a CLI command to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     live.add(child);
     let stdout = '';
     let stderr = '';
@@ -113,8 +126,22 @@ export interface MasterProcess extends Spawned {
 }
 
 /** Starts `scaleout master` on free loopback ports in a fresh data directory. */
-export async function startMaster(extraArgs: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'scaleout-test-'))): Promise<MasterProcess> {
-  const proc = spawnCli(['master', '--data-dir', dataDir, '--console-port', '0', '--agent-port', '0', '--agent-host', '127.0.0.1', ...extraArgs]);
+export async function startMaster(
+  extraArgs: string[] = [],
+  dataDir = mkdtempSync(join(tmpdir(), 'scaleout-test-')),
+): Promise<MasterProcess> {
+  const proc = spawnCli([
+    'master',
+    '--data-dir',
+    dataDir,
+    '--console-port',
+    '0',
+    '--agent-port',
+    '0',
+    '--agent-host',
+    '127.0.0.1',
+    ...extraArgs,
+  ]);
   const [, consoleUrl, consoleToken] = await proc.waitForLine(/Console:\s+(http:\/\/\S+)\/#token=(\w+)/);
   const [, agentUrl] = await proc.waitForLine(/Agents:\s+(ws:\/\/\S+)/);
   const agentToken = readFileSync(join(dataDir, 'agent.token'), 'utf8').trim();
@@ -130,10 +157,26 @@ export async function startMaster(extraArgs: string[] = [], dataDir = mkdtempSyn
 }
 
 /** Starts `scaleout worker` against a master and waits until it is connected. */
-export async function startWorker(master: Pick<MasterProcess, 'agentUrl' | 'agentToken' | 'dataDir'>, name: string, extraArgs: string[] = []): Promise<Spawned> {
-  const proc = spawnCli(['worker', '--master', master.agentUrl, '--name', name, '--work-dir', join(master.dataDir, 'workers', name), ...extraArgs], {
-    SCALEOUT_AGENT_TOKEN: master.agentToken,
-  });
+export async function startWorker(
+  master: Pick<MasterProcess, 'agentUrl' | 'agentToken' | 'dataDir'>,
+  name: string,
+  extraArgs: string[] = [],
+): Promise<Spawned> {
+  const proc = spawnCli(
+    [
+      'worker',
+      '--master',
+      master.agentUrl,
+      '--name',
+      name,
+      '--work-dir',
+      join(master.dataDir, 'workers', name),
+      ...extraArgs,
+    ],
+    {
+      SCALEOUT_AGENT_TOKEN: master.agentToken,
+    },
+  );
   await proc.waitForLine(/connected to ws:\/\//);
   return proc;
 }

@@ -29,13 +29,18 @@ function rawQueries(raw: sqlite3.Database): Queries & { exec(sql: string): Promi
       }),
     get: <T>(sql: string, params: readonly unknown[] = []) =>
       new Promise<T | undefined>((resolve, reject) => {
-        raw.get(sql, params as unknown[], (error: Error | null, row: T) => (error ? reject(error) : resolve(row)));
+        raw.get(sql, params as unknown[], (error: Error | null, row: T) =>
+          error ? reject(error) : resolve(row),
+        );
       }),
     all: <T>(sql: string, params: readonly unknown[] = []) =>
       new Promise<T[]>((resolve, reject) => {
-        raw.all(sql, params as unknown[], (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows)));
+        raw.all(sql, params as unknown[], (error: Error | null, rows: T[]) =>
+          error ? reject(error) : resolve(rows),
+        );
       }),
-    exec: (sql) => new Promise((resolve, reject) => raw.exec(sql, (error) => (error ? reject(error) : resolve()))),
+    exec: (sql) =>
+      new Promise((resolve, reject) => raw.exec(sql, (error) => (error ? reject(error) : resolve()))),
   };
 }
 
@@ -68,6 +73,7 @@ export async function openDb(file: string): Promise<Db> {
           throw error;
         }
       }),
-    close: () => enqueue(() => new Promise<void>((resolve, reject) => raw.close((e) => (e ? reject(e) : resolve())))),
+    close: () =>
+      enqueue(() => new Promise<void>((resolve, reject) => raw.close((e) => (e ? reject(e) : resolve())))),
   };
 }

@@ -43,7 +43,12 @@ const CLAIM_SCAN_LIMIT = 500;
 
 const nowIso = () => new Date().toISOString();
 
-export async function operationMessage(q: Queries, executionId: number, messageType: number, message: string) {
+export async function operationMessage(
+  q: Queries,
+  executionId: number,
+  messageType: number,
+  message: string,
+) {
   await q.run(
     `INSERT INTO event_messages (execution_id, message_time, message_type, message_source_type, message_source_name, message)
      VALUES (?, ?, ?, ?, 'Scale Out Master', ?)`,
@@ -54,7 +59,10 @@ export async function operationMessage(q: Queries, executionId: number, messageT
 export function createExecutionsRepo(db: Db) {
   const getIn = async (q: Queries, executionId: number): Promise<ExecutionRow> => {
     const row = await q.get<ExecutionRecord>(`${EXECUTION_SELECT} WHERE e.execution_id = ?`, [executionId]);
-    if (!row) throw new ScaleOutError('NOT_FOUND', `execution ${executionId} does not exist`, { field: 'executionId' });
+    if (!row)
+      throw new ScaleOutError('NOT_FOUND', `execution ${executionId} does not exist`, {
+        field: 'executionId',
+      });
     return fromRow(row);
   };
 
@@ -82,7 +90,12 @@ export function createExecutionsRepo(db: Db) {
           now,
         ],
       );
-      await operationMessage(tx, result.lastID, MessageType.information, 'Execution queued; waiting for a worker.');
+      await operationMessage(
+        tx,
+        result.lastID,
+        MessageType.information,
+        'Execution queued; waiting for a worker.',
+      );
       return getIn(tx, result.lastID);
     });
   }
@@ -113,7 +126,15 @@ export function createExecutionsRepo(db: Db) {
       await tx.run(
         `INSERT INTO attempts (attempt_id, execution_id, attempt_number, worker_agent_id, status, lease_expires_ms, start_time)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [attemptId, pick.execution_id, attemptNumber, worker.workerId, TASK_PICKED_UP, Date.now() + leaseMs, now],
+        [
+          attemptId,
+          pick.execution_id,
+          attemptNumber,
+          worker.workerId,
+          TASK_PICKED_UP,
+          Date.now() + leaseMs,
+          now,
+        ],
       );
       await tx.run(
         `UPDATE executions SET status = ?, executed_count = ?, worker_agent_id = ?, machine_name = ?,
@@ -153,10 +174,16 @@ export function createExecutionsRepo(db: Db) {
       [TASK_RUNNING, attemptId, workerId, TASK_PICKED_UP],
     );
     if (result.changes > 0) {
-      const attempt = await db.get<{ execution_id: number }>('SELECT execution_id FROM attempts WHERE attempt_id = ?', [
-        attemptId,
-      ]);
-      await operationMessage(db, attempt!.execution_id, MessageType.information, `Execution host started (pid ${pid}).`);
+      const attempt = await db.get<{ execution_id: number }>(
+        'SELECT execution_id FROM attempts WHERE attempt_id = ?',
+        [attemptId],
+      );
+      await operationMessage(
+        db,
+        attempt!.execution_id,
+        MessageType.information,
+        `Execution host started (pid ${pid}).`,
+      );
     }
     return result.changes > 0;
   }
@@ -173,13 +200,16 @@ export function createExecutionsRepo(db: Db) {
     );
     if (!attempt) return null;
     const now = nowIso();
-    await tx.run('UPDATE attempts SET status = ?, end_time = ?, exit_code = ?, error = ? WHERE attempt_id = ?', [
-      end.outcome === 'succeeded' ? TASK_SUCCEEDED : TASK_FAILED,
-      now,
-      end.exitCode,
-      end.error,
-      end.attemptId,
-    ]);
+    await tx.run(
+      'UPDATE attempts SET status = ?, end_time = ?, exit_code = ?, error = ? WHERE attempt_id = ?',
+      [
+        end.outcome === 'succeeded' ? TASK_SUCCEEDED : TASK_FAILED,
+        now,
+        end.exitCode,
+        end.error,
+        end.attemptId,
+      ],
+    );
     const execution = await tx.get<ExecutionRecord>('SELECT * FROM executions WHERE execution_id = ?', [
       attempt.execution_id,
     ]);
@@ -205,13 +235,22 @@ export function createExecutionsRepo(db: Db) {
         attempt.execution_id,
       ]);
       if (decision.status !== 'succeeded') {
-        await operationMessage(tx, attempt.execution_id, MessageType.error, `Execution ended: ${error ?? 'failed'}`);
+        await operationMessage(
+          tx,
+          attempt.execution_id,
+          MessageType.error,
+          `Execution ended: ${error ?? 'failed'}`,
+        );
       }
     }
     return getIn(tx, attempt.execution_id);
   }
 
-  async function renewLeases(workerId: string, attemptIds: readonly string[], leaseMs: number): Promise<void> {
+  async function renewLeases(
+    workerId: string,
+    attemptIds: readonly string[],
+    leaseMs: number,
+  ): Promise<void> {
     if (attemptIds.length === 0) return;
     await db.run(
       `UPDATE attempts SET lease_expires_ms = ? WHERE worker_agent_id = ? AND status IN (2, 3)
@@ -242,7 +281,16 @@ export function createExecutionsRepo(db: Db) {
     });
   }
 
-  return { create, get: (id: number) => getIn(db, id), list, claimNext, markStarted, endAttempt, renewLeases, expireLeases };
+  return {
+    create,
+    get: (id: number) => getIn(db, id),
+    list,
+    claimNext,
+    markStarted,
+    endAttempt,
+    renewLeases,
+    expireLeases,
+  };
 }
 
 export type ExecutionsRepo = ReturnType<typeof createExecutionsRepo>;

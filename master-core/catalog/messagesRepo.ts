@@ -68,7 +68,9 @@ export function createMessagesRepo(db: Db) {
   }
 
   async function countForAttempt(attemptId: string): Promise<number> {
-    const row = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM event_messages WHERE attempt_id = ?', [attemptId]);
+    const row = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM event_messages WHERE attempt_id = ?', [
+      attemptId,
+    ]);
     return row?.n ?? 0;
   }
 

@@ -44,15 +44,18 @@ export function parameterInfo(scope: 'Project' | 'Package', def: ParameterDef): 
 
 export function createProjectsRepo(db: Db): ProjectsRepo {
   async function createFolder(name: string, description: string): Promise<boolean> {
-    const result = await db.run('INSERT OR IGNORE INTO folders (name, description, created_time) VALUES (?, ?, ?)', [
-      name,
-      description,
-      now(),
-    ]);
+    const result = await db.run(
+      'INSERT OR IGNORE INTO folders (name, description, created_time) VALUES (?, ?, ?)',
+      [name, description, now()],
+    );
     return result.changes > 0;
   }
 
-  async function deploy(folderName: string, bundle: ProjectBundle, deployedBy: string): Promise<DeployResult> {
+  async function deploy(
+    folderName: string,
+    bundle: ProjectBundle,
+    deployedBy: string,
+  ): Promise<DeployResult> {
     const projectJson = JSON.stringify(bundle.project);
     const hash = createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
     return db.transaction(async (tx) => {
@@ -61,7 +64,9 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
         '',
         now(),
       ]);
-      const folder = await tx.get<{ folder_id: number }>('SELECT folder_id FROM folders WHERE name = ?', [folderName]);
+      const folder = await tx.get<{ folder_id: number }>('SELECT folder_id FROM folders WHERE name = ?', [
+        folderName,
+      ]);
       await tx.run('INSERT OR IGNORE INTO projects (folder_id, name, description) VALUES (?, ?, ?)', [
         folder!.folder_id,
         bundle.project.name,
@@ -72,12 +77,17 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
         [folder!.folder_id, bundle.project.name],
       );
       const current = project!.current_version_id
-        ? await tx.get<{ content_hash: string }>('SELECT content_hash FROM project_versions WHERE version_id = ?', [
-            project!.current_version_id,
-          ])
+        ? await tx.get<{ content_hash: string }>(
+            'SELECT content_hash FROM project_versions WHERE version_id = ?',
+            [project!.current_version_id],
+          )
         : undefined;
       if (current?.content_hash === hash) {
-        return { versionId: project!.current_version_id!, packageCount: bundle.packages.length, unchanged: true };
+        return {
+          versionId: project!.current_version_id!,
+          packageCount: bundle.packages.length,
+          unchanged: true,
+        };
       }
       const version = await tx.run(
         'INSERT INTO project_versions (project_id, content_hash, project_json, deployed_time, deployed_by) VALUES (?, ?, ?, ?, ?)',
@@ -149,7 +159,11 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
     }));
   }
 
-  async function findPackage(folderName: string, projectName: string, packageName: string): Promise<PackageLookup> {
+  async function findPackage(
+    folderName: string,
+    projectName: string,
+    packageName: string,
+  ): Promise<PackageLookup> {
     const row = await db.get<{
       version_id: number;
       folder: string;
@@ -170,9 +184,13 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
       });
     }
     if (!row.definition_json) {
-      throw new ScaleOutError('NOT_FOUND', `package ${packageName} is not in project ${folderName}/${projectName}`, {
-        field: 'packageName',
-      });
+      throw new ScaleOutError(
+        'NOT_FOUND',
+        `package ${packageName} is not in project ${folderName}/${projectName}`,
+        {
+          field: 'packageName',
+        },
+      );
     }
     const pkg = PackageDef.parse(JSON.parse(row.definition_json));
     return {

@@ -35,7 +35,9 @@ export function createWorkersRepo(db: Db) {
         now,
       ],
     );
-    return (await db.get<WorkerRecord>('SELECT * FROM worker_agents WHERE worker_agent_id = ?', [hello.workerId]))!;
+    return (await db.get<WorkerRecord>('SELECT * FROM worker_agents WHERE worker_agent_id = ?', [
+      hello.workerId,
+    ]))!;
   }
 
   async function touch(workerId: string): Promise<void> {

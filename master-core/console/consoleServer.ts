@@ -49,29 +49,40 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
     const url = req.url ?? '/';
     if (!hostAllowed(req)) return reply(res, 403, fail('FORBIDDEN', 'host or origin not allowed'));
     if (!url.startsWith('/api/')) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, fail('BAD_REQUEST', 'method not allowed'));
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return reply(res, 405, fail('BAD_REQUEST', 'method not allowed'));
       return serveStatic(deps.rendererDir, url, res);
     }
-    if (req.method !== 'POST') return reply(res, 405, fail('BAD_REQUEST', 'API methods are called with POST'));
+    if (req.method !== 'POST')
+      return reply(res, 405, fail('BAD_REQUEST', 'API methods are called with POST'));
     if (!authorized(req)) return reply(res, 401, fail('UNAUTHORIZED', 'a valid bearer token is required'));
     const method = url.slice('/api/'.length).split('?')[0] as ApiMethodName;
-    if (!Object.hasOwn(apiMethods, method)) return reply(res, 404, fail('NOT_FOUND', `unknown API method ${method}`));
+    if (!Object.hasOwn(apiMethods, method))
+      return reply(res, 404, fail('NOT_FOUND', `unknown API method ${method}`));
     try {
       const body = await readJson(req);
       const input = parseOrThrow(apiMethods[method].input, body, `${method} request`);
-      const handler = deps.handlers[method] as (input: unknown, ctx: { principal: string }) => Promise<unknown>;
+      const handler = deps.handlers[method] as (
+        input: unknown,
+        ctx: { principal: string },
+      ) => Promise<unknown>;
       const value = await handler(input, { principal: 'console' });
       reply(res, 200, { ok: true, value });
     } catch (error) {
-      const e = error instanceof ScaleOutError ? error : new ScaleOutError('INTERNAL', coerceError(error).message);
+      const e =
+        error instanceof ScaleOutError ? error : new ScaleOutError('INTERNAL', coerceError(error).message);
       if (e.code === 'INTERNAL') deps.log.error(`${method} failed: ${coerceError(error).stack ?? e.message}`);
       reply(res, ErrorCodes[e.code].status || 500, { ok: false, error: e.toData() });
     }
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    const token = protocols.find((p) => p.startsWith(TOKEN_SUBPROTOCOL_PREFIX))?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const token = protocols
+      .find((p) => p.startsWith(TOKEN_SUBPROTOCOL_PREFIX))
+      ?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     };

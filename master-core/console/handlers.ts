@@ -73,7 +73,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.onExecutionQueued();
       return { executionId: execution.executionId };
     },
-    'execution.list': async (input) => ({ executions: await deps.executions.list(input.limit, input.beforeId) }),
+    'execution.list': async (input) => ({
+      executions: await deps.executions.list(input.limit, input.beforeId),
+    }),
     'execution.get': async (input) => ({ execution: await deps.executions.get(input.executionId) }),
     'execution.messages': async (input) => ({
       messages: await deps.messages.list(input.executionId, input.afterMessageId, input.limit),

@@ -39,6 +39,8 @@ describe('loadProjectDir', () => {
 
   it('refuses a folder without project.json or without packages', () => {
     expect(() => loadProjectDir(project({}))).toThrow(/has no project.json/);
-    expect(() => loadProjectDir(project({ 'project.json': '{"name":"P"}' }))).toThrow(/no \*.package.json files/);
+    expect(() => loadProjectDir(project({ 'project.json': '{"name":"P"}' }))).toThrow(
+      /no \*.package.json files/,
+    );
   });
 });

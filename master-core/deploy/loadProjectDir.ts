@@ -20,7 +20,9 @@ export function loadProjectDir(dir: string): ProjectBundle {
     try {
       return JSON.parse(readFileSync(join(dir, file), 'utf8'));
     } catch (error) {
-      problems.push(`${file}: ${error instanceof SyntaxError ? `not valid JSON: ${error.message}` : String(error)}`);
+      problems.push(
+        `${file}: ${error instanceof SyntaxError ? `not valid JSON: ${error.message}` : String(error)}`,
+      );
       return undefined;
     }
   };
@@ -31,7 +33,9 @@ export function loadProjectDir(dir: string): ProjectBundle {
   const project = projectRaw === undefined ? null : ProjectDef.safeParse(projectRaw);
   if (project && !project.success) problems.push(`${PROJECT_FILE}: ${describeIssues(project.error.issues)}`);
 
-  const packageFiles = readdirSync(dir).filter((f) => f.endsWith(PACKAGE_SUFFIX)).sort();
+  const packageFiles = readdirSync(dir)
+    .filter((f) => f.endsWith(PACKAGE_SUFFIX))
+    .sort();
   if (packageFiles.length === 0) problems.push(`no *${PACKAGE_SUFFIX} files in ${dir}`);
   const packages: PackageDef[] = [];
   for (const file of packageFiles) {
@@ -46,7 +50,10 @@ export function loadProjectDir(dir: string): ProjectBundle {
   }
   const bundle = ProjectBundle.safeParse({ project: project.data, packages });
   if (!bundle.success) {
-    throw new ScaleOutError('VALIDATION_FAILED', `project ${dir} is not valid: ${describeIssues(bundle.error.issues)}`);
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `project ${dir} is not valid: ${describeIssues(bundle.error.issues)}`,
+    );
   }
   return bundle.data;
 }

@@ -12,7 +12,9 @@ export function isTargetAllowed(targeting: Targeting, worker: WorkerIdentity): b
     case 'any':
       return true;
     case 'workers':
-      return targeting.names.some((n) => n.toLowerCase() === worker.name.toLowerCase() || n === worker.workerId);
+      return targeting.names.some(
+        (n) => n.toLowerCase() === worker.name.toLowerCase() || n === worker.workerId,
+      );
     case 'tags': {
       const have = new Set(worker.tags.map((t) => t.toLowerCase()));
       return targeting.tags.every((t) => have.has(t.toLowerCase()));

@@ -36,11 +36,15 @@ describe('resolveParameters', () => {
   });
 
   it('refuses an unknown parameter, naming it', () => {
-    expect(() => resolveParameters(scopes, { Target: 'x', Nope: 1 })).toThrow(/Nope: the package has no such parameter/);
+    expect(() => resolveParameters(scopes, { Target: 'x', Nope: 1 })).toThrow(
+      /Nope: the package has no such parameter/,
+    );
   });
 
   it('refuses a value of the wrong type, naming the parameter', () => {
-    expect(() => resolveParameters(scopes, { Target: 'x', Count: 'many' })).toThrow(/\$Package::Count: expected an Int32/);
+    expect(() => resolveParameters(scopes, { Target: 'x', Count: 'many' })).toThrow(
+      /\$Package::Count: expected an Int32/,
+    );
   });
 });
 

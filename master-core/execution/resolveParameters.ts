@@ -5,11 +5,19 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 /** Converts a supplied value (from a flag, a form or JSON) to the parameter's data type. */
-export function coerceParameterValue(dataType: ParameterDataType, value: ParameterValue, field: string): ParameterValue {
+export function coerceParameterValue(
+  dataType: ParameterDataType,
+  value: ParameterValue,
+  field: string,
+): ParameterValue {
   const fail = (why: string): never => {
-    throw new ScaleOutError('VALIDATION_FAILED', `parameter ${field}: ${why} (got ${JSON.stringify(value)})`, {
-      field: `parameters.${field}`,
-    });
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `parameter ${field}: ${why} (got ${JSON.stringify(value)})`,
+      {
+        field: `parameters.${field}`,
+      },
+    );
   };
   switch (dataType) {
     case 'String':
@@ -64,7 +72,8 @@ export function resolveParameters(
 ): Record<string, ParameterValue> {
   const byReference = new Map<string, { dataType: ParameterDataType; def: ParameterDef }>();
   for (const { scope, parameters } of scopes) {
-    for (const def of parameters) byReference.set(`$${scope}::${def.name}`.toLowerCase(), { dataType: def.dataType, def });
+    for (const def of parameters)
+      byReference.set(`$${scope}::${def.name}`.toLowerCase(), { dataType: def.dataType, def });
   }
   const given = new Map<string, ParameterValue>();
   for (const [key, value] of Object.entries(supplied)) {
@@ -85,9 +94,13 @@ export function resolveParameters(
       const value = given.get(reference.toLowerCase()) ?? def.defaultValue;
       if (value === undefined) {
         if (def.required) {
-          throw new ScaleOutError('PARAMETER_REQUIRED', `parameter ${reference} is required and has no value`, {
-            field: `parameters.${reference}`,
-          });
+          throw new ScaleOutError(
+            'PARAMETER_REQUIRED',
+            `parameter ${reference} is required and has no value`,
+            {
+              field: `parameters.${reference}`,
+            },
+          );
         }
         continue;
       }

@@ -3,7 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, WorkerHello, WorkerMessage, decodeFrame } from '../protocol/wire';
+import {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  WorkerHello,
+  WorkerMessage,
+  decodeFrame,
+} from '../protocol/wire';
 import type { TaskEvent, TaskFinished } from '../protocol/wire';
 import type { ExecutionsRepo } from '../catalog/executionsRepo';
 import type { MessagesRepo } from '../catalog/messagesRepo';
@@ -55,7 +62,8 @@ export function createAgentGateway(deps: GatewayDeps) {
     const nextSeq = new Map<string, number>();
     for (const e of events) nextSeq.set(e.attemptId, Math.max(nextSeq.get(e.attemptId) ?? 0, e.seq + 1));
     if (session) {
-      for (const [attemptId, seq] of nextSeq) session.send({ type: 'task.ack', attemptId, nextSeq: seq, finished: false });
+      for (const [attemptId, seq] of nextSeq)
+        session.send({ type: 'task.ack', attemptId, nextSeq: seq, finished: false });
     }
     for (const executionId of touched) deps.bus.emit({ type: 'message:added', executionId });
   });
@@ -66,7 +74,10 @@ export function createAgentGateway(deps: GatewayDeps) {
     const peer = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
     let session: WorkerSession | null = null;
     let chain: Promise<void> = Promise.resolve();
-    const helloTimer = setTimeout(() => socket.close(CloseCode.helloTimeout, 'no worker.hello in time'), deps.timings.helloTimeoutMs);
+    const helloTimer = setTimeout(
+      () => socket.close(CloseCode.helloTimeout, 'no worker.hello in time'),
+      deps.timings.helloTimeoutMs,
+    );
     const violation = (reason: string) => {
       deps.log.warn(`worker ${session?.name ?? peer}: protocol violation: ${reason}`);
       socket.close(CloseCode.protocolViolation, reason.slice(0, 120));
@@ -74,7 +85,9 @@ export function createAgentGateway(deps: GatewayDeps) {
 
     socket.on('message', (data, isBinary) => {
       if (isBinary) return violation('binary frames are not part of the protocol');
-      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString(
+        'utf8',
+      );
       // Frames are handled strictly in order: an attempt's events are stored before its end.
       chain = chain.then(async () => {
         if (socket.readyState !== socket.OPEN) return;
@@ -90,7 +103,9 @@ export function createAgentGateway(deps: GatewayDeps) {
         });
       });
     });
-    socket.on('error', (error) => deps.log.warn(`worker ${session?.name ?? peer}: socket error: ${error.message}`));
+    socket.on('error', (error) =>
+      deps.log.warn(`worker ${session?.name ?? peer}: socket error: ${error.message}`),
+    );
     socket.on('close', () => {
       clearTimeout(helloTimer);
       if (session && sessions.get(session.workerId) === session) {
@@ -109,7 +124,10 @@ export function createAgentGateway(deps: GatewayDeps) {
     }
     const hello = frame.value;
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
-      socket.close(CloseCode.versionMismatch, `protocol version ${hello.protocolVersion} not supported; master speaks ${PROTOCOL_VERSION}`);
+      socket.close(
+        CloseCode.versionMismatch,
+        `protocol version ${hello.protocolVersion} not supported; master speaks ${PROTOCOL_VERSION}`,
+      );
       return null;
     }
     if (!tokensEqual(hello.token, deps.agentToken)) {
@@ -119,7 +137,8 @@ export function createAgentGateway(deps: GatewayDeps) {
     }
     const record = await deps.workers.upsertFromHello(hello);
     const previous = sessions.get(hello.workerId);
-    if (previous) previous.socket.close(CloseCode.replaced, 'replaced by a newer connection of the same worker');
+    if (previous)
+      previous.socket.close(CloseCode.replaced, 'replaced by a newer connection of the same worker');
     const session: WorkerSession = {
       workerId: hello.workerId,
       name: hello.name,
@@ -143,7 +162,9 @@ export function createAgentGateway(deps: GatewayDeps) {
       heartbeatIntervalMs: deps.timings.heartbeatIntervalMs,
       leaseMs: deps.timings.leaseMs,
     });
-    deps.log.info(`worker ${hello.name} connected from ${hello.machine.hostname} (max ${hello.maxTasks} tasks)`);
+    deps.log.info(
+      `worker ${hello.name} connected from ${hello.machine.hostname} (max ${hello.maxTasks} tasks)`,
+    );
     deps.onWorkerChanged(hello.workerId);
     return session;
   }
@@ -157,7 +178,11 @@ export function createAgentGateway(deps: GatewayDeps) {
         session.health = message.health;
         // The agent's own list is the truth after a reconnect.
         session.assigned = new Set(message.health.runningAttemptIds);
-        await deps.executions.renewLeases(session.workerId, message.health.runningAttemptIds, deps.timings.leaseMs);
+        await deps.executions.renewLeases(
+          session.workerId,
+          message.health.runningAttemptIds,
+          deps.timings.leaseMs,
+        );
         await deps.workers.touch(session.workerId);
         deps.onWorkerChanged(session.workerId);
         return;
@@ -166,7 +191,11 @@ export function createAgentGateway(deps: GatewayDeps) {
         return dispatcher.pump();
       case 'task.started':
         if (!(await deps.executions.markStarted(message.attemptId, session.workerId, message.pid))) {
-          session.send({ type: 'task.cancel', attemptId: message.attemptId, reason: 'the attempt is no longer yours' });
+          session.send({
+            type: 'task.cancel',
+            attemptId: message.attemptId,
+            reason: 'the attempt is no longer yours',
+          });
         }
         return;
       case 'task.event':
@@ -192,10 +221,19 @@ export function createAgentGateway(deps: GatewayDeps) {
       error,
     });
     if (!execution) {
-      session.send({ type: 'task.rejected', attemptId: message.attemptId, reason: 'the attempt was fenced: its lease ended' });
+      session.send({
+        type: 'task.rejected',
+        attemptId: message.attemptId,
+        reason: 'the attempt was fenced: its lease ended',
+      });
       return;
     }
-    session.send({ type: 'task.ack', attemptId: message.attemptId, nextSeq: message.eventCount, finished: true });
+    session.send({
+      type: 'task.ack',
+      attemptId: message.attemptId,
+      nextSeq: message.eventCount,
+      finished: true,
+    });
     deps.bus.emit({ type: 'execution:changed', execution });
     await dispatcher.pump();
   }
@@ -204,7 +242,9 @@ export function createAgentGateway(deps: GatewayDeps) {
   function sweepSilent(nowMs: number): void {
     for (const session of sessions.values()) {
       if (nowMs - session.lastSeenMs > deps.timings.offlineAfterMs) {
-        deps.log.warn(`worker ${session.name} silent for ${nowMs - session.lastSeenMs} ms: dropping its connection`);
+        deps.log.warn(
+          `worker ${session.name} silent for ${nowMs - session.lastSeenMs} ms: dropping its connection`,
+        );
         session.socket.terminate();
       }
     }
@@ -219,7 +259,8 @@ export function createAgentGateway(deps: GatewayDeps) {
     sweepSilent,
     flush: () => writer.flush(),
     async close(): Promise<void> {
-      for (const session of sessions.values()) session.socket.close(CloseCode.goingAway, 'master shutting down');
+      for (const session of sessions.values())
+        session.socket.close(CloseCode.goingAway, 'master shutting down');
       await writer.flush().catch(() => undefined);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

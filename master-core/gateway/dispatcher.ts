@@ -25,7 +25,12 @@ export function createDispatcher(deps: {
     for (const session of eligible) {
       while (session.credit > 0 && session.socket.readyState === session.socket.OPEN) {
         const claim = await deps.executions.claimNext(
-          { workerId: session.workerId, name: session.name, tags: session.tags, machineName: session.machine.hostname },
+          {
+            workerId: session.workerId,
+            name: session.name,
+            tags: session.tags,
+            machineName: session.machine.hostname,
+          },
           deps.leaseMs(),
         );
         if (!claim) break;

@@ -98,7 +98,12 @@ export type Targeting = z.infer<typeof Targeting>;
 export const apiMethods = {
   'master.info': {
     input: z.strictObject({}),
-    output: z.object({ version: z.string(), protocolVersion: z.number(), agentUrl: z.string(), dataDir: z.string() }),
+    output: z.object({
+      version: z.string(),
+      protocolVersion: z.number(),
+      agentUrl: z.string(),
+      dataDir: z.string(),
+    }),
   },
   'catalog.tree': {
     input: z.strictObject({}),

@@ -44,15 +44,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         body: JSON.stringify(input ?? {}),
       });
     } catch (error) {
-      throw new ScaleOutError('NETWORK', `cannot reach the master at ${baseUrl}: ${coerceError(error).message}`, {
-        cause: error,
-      });
+      throw new ScaleOutError(
+        'NETWORK',
+        `cannot reach the master at ${baseUrl}: ${coerceError(error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     const body: unknown = await response.json().catch(() => null);
     if (!body || typeof body !== 'object' || !('ok' in body)) {
       throw new ScaleOutError('INTERNAL', `unexpected answer from the master (HTTP ${response.status})`);
     }
-    const envelope = body as { ok: boolean; value?: unknown; error?: { code: ErrorCode; message: string; field?: string } };
+    const envelope = body as {
+      ok: boolean;
+      value?: unknown;
+      error?: { code: ErrorCode; message: string; field?: string };
+    };
     if (!envelope.ok) {
       const error = envelope.error ?? { code: 'INTERNAL' as const, message: 'unknown error' };
       throw new ScaleOutError(error.code, error.message, error.field ? { field: error.field } : {});
@@ -60,9 +68,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return apiMethods[method].output.parse(envelope.value) as ApiOutput<M>;
   }
 
-  function subscribe(onEvent: (event: ConsoleEvent) => void, onStatus?: (connected: boolean) => void): () => void {
+  function subscribe(
+    onEvent: (event: ConsoleEvent) => void,
+    onStatus?: (connected: boolean) => void,
+  ): () => void {
     const createSocket =
-      options.createSocket ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols) as EventSocket);
+      options.createSocket ??
+      ((url: string, protocols: string[]) => new WebSocket(url, protocols) as EventSocket);
     const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/events`;
     let stopped = false;
     let socket: EventSocket | null = null;

@@ -5,9 +5,20 @@ export const ObjectName = z
   .string()
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z_][A-Za-z0-9_ .-]*$/, 'must start with a letter or _ and use letters, digits, _ . - or space');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_ .-]*$/,
+    'must start with a letter or _ and use letters, digits, _ . - or space',
+  );
 
-export const ParameterDataType = z.enum(['String', 'Boolean', 'Int32', 'Int64', 'Double', 'Decimal', 'DateTime']);
+export const ParameterDataType = z.enum([
+  'String',
+  'Boolean',
+  'Int32',
+  'Int64',
+  'Double',
+  'Decimal',
+  'DateTime',
+]);
 export type ParameterDataType = z.infer<typeof ParameterDataType>;
 
 export const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);

@@ -12,7 +12,9 @@ describe('decodeFrame', () => {
   });
   it('refuses unknown message types and extra fields', () => {
     expect(decodeFrame(WorkerMessage, JSON.stringify({ type: 'task.steal' })).ok).toBe(false);
-    expect(decodeFrame(MasterMessage, JSON.stringify({ type: 'worker.update', enabled: true, extra: 1 })).ok).toBe(false);
+    expect(
+      decodeFrame(MasterMessage, JSON.stringify({ type: 'worker.update', enabled: true, extra: 1 })).ok,
+    ).toBe(false);
   });
   it('accepts a valid frame', () => {
     const result = decodeFrame(WorkerMessage, JSON.stringify({ type: 'task.request', credit: 2 }));

@@ -81,7 +81,10 @@ export const TaskFinished = z.strictObject({
   outcome: z.enum(['succeeded', 'failed']),
   exitCode: z.number().int().nullable(),
   signal: z.string().max(32).nullable(),
-  error: z.string().max(16 * 1024).nullable(),
+  error: z
+    .string()
+    .max(16 * 1024)
+    .nullable(),
 });
 
 export const WorkerMessage = z.discriminatedUnion('type', [
@@ -132,9 +135,17 @@ export const TaskAck = z.strictObject({
   /** Set once the final report is stored: the agent may forget the attempt. */
   finished: z.boolean(),
 });
-export const TaskCancel = z.strictObject({ type: z.literal('task.cancel'), attemptId: Id, reason: z.string() });
+export const TaskCancel = z.strictObject({
+  type: z.literal('task.cancel'),
+  attemptId: Id,
+  reason: z.string(),
+});
 /** The master refuses a report because the attempt is no longer this worker's (fenced). */
-export const TaskRejected = z.strictObject({ type: z.literal('task.rejected'), attemptId: Id, reason: z.string() });
+export const TaskRejected = z.strictObject({
+  type: z.literal('task.rejected'),
+  attemptId: Id,
+  reason: z.string(),
+});
 export const WorkerUpdate = z.strictObject({ type: z.literal('worker.update'), enabled: z.boolean() });
 
 export const MasterMessage = z.discriminatedUnion('type', [

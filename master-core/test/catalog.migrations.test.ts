@@ -35,7 +35,10 @@ describe('catalog file', () => {
     const tree = await repo.tree();
     expect(tree[0]?.projects[0]).toMatchObject({ name: 'HelloScaleOut', versionId: first.versionId });
     expect(tree[0]?.projects[0]?.packages.map((p) => p.name)).toEqual(['Countdown', 'Hello']);
-    expect(await repo.deploy('Samples', bundle, 'test')).toMatchObject({ versionId: first.versionId, unchanged: true });
+    expect(await repo.deploy('Samples', bundle, 'test')).toMatchObject({
+      versionId: first.versionId,
+      unchanged: true,
+    });
     const changed = { ...bundle, project: { ...bundle.project, description: 'changed' } };
     expect((await repo.deploy('Samples', changed, 'test')).versionId).toBeGreaterThan(first.versionId);
     await db.close();

@@ -6,7 +6,11 @@ import { startTestMaster } from './masterFixture';
 type TestMaster = Awaited<ReturnType<typeof startTestMaster>>;
 
 /** A raw HTTP call, so tests can send the Host and Origin headers a browser or attacker would. */
-function call(url: string, headers: Record<string, string>, body = '{}'): Promise<{ status: number; json: unknown }> {
+function call(
+  url: string,
+  headers: Record<string, string>,
+  body = '{}',
+): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -30,12 +34,20 @@ describe('console API security and validation', () => {
   it('refuses a request without the token, or with a wrong one', async () => {
     expect((await call(`${master.consoleUrl}/api/catalog.tree`, {})).status).toBe(401);
     const wrong = await call(`${master.consoleUrl}/api/catalog.tree`, { authorization: 'Bearer nope' });
-    expect(wrong).toEqual({ status: 401, json: { ok: false, error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } } });
+    expect(wrong).toEqual({
+      status: 401,
+      json: { ok: false, error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } },
+    });
   });
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin (cross-site)', async () => {
-    expect((await call(`${master.consoleUrl}/api/catalog.tree`, { ...auth, host: 'evil.example:8390' })).status).toBe(403);
-    expect((await call(`${master.consoleUrl}/api/catalog.tree`, { ...auth, origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (await call(`${master.consoleUrl}/api/catalog.tree`, { ...auth, host: 'evil.example:8390' })).status,
+    ).toBe(403);
+    expect(
+      (await call(`${master.consoleUrl}/api/catalog.tree`, { ...auth, origin: 'https://evil.example' }))
+        .status,
+    ).toBe(403);
   });
 
   it('refuses the event stream without the token', async () => {
@@ -50,12 +62,22 @@ describe('console API security and validation', () => {
   });
 
   it('names the field of an invalid request, and the catalog stays as it was', async () => {
-    const bad = await call(`${master.consoleUrl}/api/project.deploy`, auth, JSON.stringify({
-      folderName: 'F',
-      bundle: { project: { name: 'P' }, packages: [{ name: 'K', tasks: [{ name: 'T', type: 'process' }] }] },
-    }));
+    const bad = await call(
+      `${master.consoleUrl}/api/project.deploy`,
+      auth,
+      JSON.stringify({
+        folderName: 'F',
+        bundle: {
+          project: { name: 'P' },
+          packages: [{ name: 'K', tasks: [{ name: 'T', type: 'process' }] }],
+        },
+      }),
+    );
     expect(bad.status).toBe(400);
-    expect(bad.json).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'bundle.packages.0.tasks.0.command' } });
+    expect(bad.json).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', field: 'bundle.packages.0.tasks.0.command' },
+    });
     const tree = await call(`${master.consoleUrl}/api/catalog.tree`, auth);
     expect(tree.json).toEqual({ ok: true, value: { folders: [] } });
   });

@@ -15,13 +15,24 @@ function hello(token: string, overrides: Record<string, unknown> = {}) {
     token,
     tags: [],
     maxTasks: 1,
-    machine: { hostname: 'h', platform: 'linux', arch: 'x64', cpuCount: 1, totalMemoryBytes: 1, nodeVersion: '20', userAccount: 'u' },
+    machine: {
+      hostname: 'h',
+      platform: 'linux',
+      arch: 'x64',
+      cpuCount: 1,
+      totalMemoryBytes: 1,
+      nodeVersion: '20',
+      userAccount: 'u',
+    },
     ...overrides,
   };
 }
 
 /** Opens a connection, sends frames, and resolves with how the master closed it (or the first reply). */
-function exchange(url: string, frames: (string | Buffer)[]): Promise<{ code: number; reason: string; replies: unknown[] }> {
+function exchange(
+  url: string,
+  frames: (string | Buffer)[],
+): Promise<{ code: number; reason: string; replies: unknown[] }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     const replies: unknown[] = [];
@@ -46,13 +57,17 @@ describe('agent endpoint under hostile input', () => {
   });
 
   it('closes with 4003 naming the field of a malformed hello', async () => {
-    const result = await exchange(master.agentUrl, [JSON.stringify(hello(master.agentToken, { maxTasks: 0 }))]);
+    const result = await exchange(master.agentUrl, [
+      JSON.stringify(hello(master.agentToken, { maxTasks: 0 })),
+    ]);
     expect(result.code).toBe(CloseCode.protocolViolation);
     expect(result.reason).toMatch(/maxTasks/);
   });
 
   it('closes with 4002 on another protocol version', async () => {
-    const result = await exchange(master.agentUrl, [JSON.stringify(hello(master.agentToken, { protocolVersion: 999 }))]);
+    const result = await exchange(master.agentUrl, [
+      JSON.stringify(hello(master.agentToken, { protocolVersion: 999 })),
+    ]);
     expect(result.code).toBe(CloseCode.versionMismatch);
     expect(result.reason).toMatch(/protocol version 999 not supported/);
   });
@@ -68,12 +83,16 @@ describe('agent endpoint under hostile input', () => {
   });
 
   it('closes with 4003 on binary frames and on bad frames after a good hello', async () => {
-    expect((await exchange(master.agentUrl, [Buffer.from([1, 2, 3])])).code).toBe(CloseCode.protocolViolation);
+    expect((await exchange(master.agentUrl, [Buffer.from([1, 2, 3])])).code).toBe(
+      CloseCode.protocolViolation,
+    );
     const result = await exchange(master.agentUrl, [
       JSON.stringify(hello(master.agentToken)),
       JSON.stringify({ type: 'task.request', credit: 'lots' }),
     ]);
-    expect(result.replies).toContainEqual(expect.objectContaining({ type: 'master.welcome', workerId: 'w-test' }));
+    expect(result.replies).toContainEqual(
+      expect.objectContaining({ type: 'master.welcome', workerId: 'w-test' }),
+    );
     expect(result.code).toBe(CloseCode.protocolViolation);
     expect(result.reason).toMatch(/credit/);
   });

@@ -19,8 +19,12 @@ describe('a worker killed mid-execution', () => {
       timings: { heartbeatIntervalMs: 200, leaseMs: 1_500, offlineAfterMs: 1_500, sweepIntervalMs: 100 },
     });
     client = nodeClient(master.consoleUrl, master.consoleToken);
-    await client.call('project.deploy', { folderName: 'Samples', bundle: loadProjectDir('samples/HelloScaleOut') });
-    for (const name of ['one', 'two']) workers.set(name, await startWorker(master, name, ['--max-tasks', '1']));
+    await client.call('project.deploy', {
+      folderName: 'Samples',
+      bundle: loadProjectDir('samples/HelloScaleOut'),
+    });
+    for (const name of ['one', 'two'])
+      workers.set(name, await startWorker(master, name, ['--max-tasks', '1']));
   });
   afterAll(async () => {
     await Promise.all([...workers.values()].map((w) => w.stop('SIGKILL')));
@@ -38,7 +42,10 @@ describe('a worker killed mid-execution', () => {
       parameters: { Seconds: 3 },
       retryCount: 1,
     });
-    const running = await waitFor(executionId, (e) => e.status === ExecutionStatus.running && e.workerName !== null);
+    const running = await waitFor(
+      executionId,
+      (e) => e.status === ExecutionStatus.running && e.workerName !== null,
+    );
     const victim = running.workerName!;
     await workers.get(victim)!.stop('SIGKILL');
 
@@ -47,12 +54,16 @@ describe('a worker killed mid-execution', () => {
     expect(done.attempts).toBe(2);
     expect(done.workerName).not.toBe(victim);
     const { messages } = await client.call('execution.messages', { executionId });
-    expect(messages.map((m) => m.message).join('\n')).toMatch(/Attempt 1 was lost: the worker stopped renewing its lease/);
+    expect(messages.map((m) => m.message).join('\n')).toMatch(
+      /Attempt 1 was lost: the worker stopped renewing its lease/,
+    );
     expect(messages.filter((m) => m.message === 'lift-off')).toHaveLength(1);
   });
 
   it('ends unexpectedly (status 6) when no retry is left', async () => {
-    const survivor = [...workers.entries()].find(([, w]) => w.child.exitCode === null && w.child.signalCode === null)!;
+    const survivor = [...workers.entries()].find(
+      ([, w]) => w.child.exitCode === null && w.child.signalCode === null,
+    )!;
     const { executionId } = await client.call('execution.create', {
       folderName: 'Samples',
       projectName: 'HelloScaleOut',

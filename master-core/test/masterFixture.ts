@@ -6,7 +6,9 @@ import type { Master, MasterOptions } from '../createMaster';
 import { silentLogger } from '../logger';
 
 /** An in-process master on free loopback ports with its own data directory. */
-export async function startTestMaster(options: Partial<MasterOptions> = {}): Promise<Master & { cleanup(): Promise<void> }> {
+export async function startTestMaster(
+  options: Partial<MasterOptions> = {},
+): Promise<Master & { cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'scaleout-master-'));
   const master = await createMaster({
     dataDir,

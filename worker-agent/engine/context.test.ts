@@ -22,9 +22,12 @@ const assignment = {
 describe('substitute', () => {
   const context = createContext(assignment, 'host1', new AbortController().signal);
   it('replaces parameter, variable and system references', () => {
-    expect(substitute(context, 'Hi @[$Package::Name] in @[$Project::Env], @[User::Rows] rows, run @[System::ExecutionId] on @[System::MachineName]')).toBe(
-      'Hi World in Prod, 10 rows, run 42 on host1',
-    );
+    expect(
+      substitute(
+        context,
+        'Hi @[$Package::Name] in @[$Project::Env], @[User::Rows] rows, run @[System::ExecutionId] on @[System::MachineName]',
+      ),
+    ).toBe('Hi World in Prod, 10 rows, run 42 on host1');
   });
   it('names an unknown reference', () => {
     expect(() => substitute(context, '@[User::Nope]')).toThrow('unknown reference @[User::Nope]');

@@ -14,7 +14,11 @@ export interface PackageContext {
   signal: AbortSignal;
 }
 
-export function createContext(assignment: TaskAssignment, machineName: string, signal: AbortSignal): PackageContext {
+export function createContext(
+  assignment: TaskAssignment,
+  machineName: string,
+  signal: AbortSignal,
+): PackageContext {
   const variables: Record<string, Value> = {};
   for (const v of assignment.package.variables) variables[v.name] = v.value ?? null;
   return {

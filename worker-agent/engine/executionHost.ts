@@ -23,7 +23,12 @@ process.on('message', (raw: unknown) => {
   }
   const message = parsed.data;
   if (message.type === 'host.cancel') return controller.abort();
-  void runPackage(message.task, message.machineName, (event) => void send({ type: 'host.event', ...event }), controller.signal)
+  void runPackage(
+    message.task,
+    message.machineName,
+    (event) => void send({ type: 'host.event', ...event }),
+    controller.signal,
+  )
     .catch((error: unknown) => ({ outcome: 'failed' as const, error: `engine error: ${errorText(error)}` }))
     .then(async (result) => {
       await send({ type: 'host.result', ...result });

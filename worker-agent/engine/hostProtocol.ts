@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { TaskAssignment } from '../../master-core/protocol/wire';
 
 /** IPC between the agent and one execution host process. */
-export const HostRun = z.strictObject({ type: z.literal('host.run'), task: TaskAssignment, machineName: z.string() });
+export const HostRun = z.strictObject({
+  type: z.literal('host.run'),
+  task: TaskAssignment,
+  machineName: z.string(),
+});
 export const HostCancel = z.strictObject({ type: z.literal('host.cancel') });
 export const HostInbound = z.discriminatedUnion('type', [HostRun, HostCancel]);
 export type HostInbound = z.infer<typeof HostInbound>;

@@ -33,8 +33,17 @@ describe('runPackage', () => {
   it('runs tasks in order; a script sets a variable a process task reads', async () => {
     const { result, text } = await run(
       assignment([
-        { name: 'Set', type: 'script', code: "User.Out = 'n=' + $Package.N; await new Promise((r) => setTimeout(r, 5));" },
-        { name: 'Echo', type: 'process', command: node, args: ['-e', 'console.log(process.argv[1]); console.error("careful")', '@[User::Out]'] },
+        {
+          name: 'Set',
+          type: 'script',
+          code: "User.Out = 'n=' + $Package.N; await new Promise((r) => setTimeout(r, 5));",
+        },
+        {
+          name: 'Echo',
+          type: 'process',
+          command: node,
+          args: ['-e', 'console.log(process.argv[1]); console.error("careful")', '@[User::Out]'],
+        },
       ]),
     );
     expect(result).toEqual({ outcome: 'succeeded', error: null });
@@ -52,45 +61,71 @@ describe('runPackage', () => {
         { name: 'Never', type: 'script', code: "log.info('should not run')" },
       ]),
     );
-    expect(result).toEqual({ outcome: 'failed', error: 'task Bad failed: process exited with code 3; the task expects 0' });
+    expect(result).toEqual({
+      outcome: 'failed',
+      error: 'task Bad failed: process exited with code 3; the task expects 0',
+    });
     expect(events.some((e) => e.messageType === MessageType.taskFailed && e.sourceName === 'Bad')).toBe(true);
     expect(events.some((e) => e.sourceName === 'Never')).toBe(false);
   });
 
   it('names a program that cannot start', async () => {
-    const { result } = await run(assignment([{ name: 'Missing', type: 'process', command: '/no/such/program' }]));
+    const { result } = await run(
+      assignment([{ name: 'Missing', type: 'process', command: '/no/such/program' }]),
+    );
     expect(result.error).toMatch(/cannot start \/no\/such\/program: spawn \/no\/such\/program ENOENT/);
   });
 
   it('stops a process task at its timeout', async () => {
     const { result } = await run(
-      assignment([{ name: 'Slow', type: 'process', command: node, args: ['-e', 'setTimeout(() => {}, 60000)'], timeoutMs: 300 }]),
+      assignment([
+        {
+          name: 'Slow',
+          type: 'process',
+          command: node,
+          args: ['-e', 'setTimeout(() => {}, 60000)'],
+          timeoutMs: 300,
+        },
+      ]),
     );
     expect(result.error).toMatch(/process timed out after 300 ms/);
   });
 
   it('reports a script error, a synchronous infinite loop past its timeout, and an async one', async () => {
-    expect((await run(assignment([{ name: 'S', type: 'script', code: "throw new Error('bad data')" }]))).result.error).toBe(
-      'task S failed: bad data',
-    );
-    expect((await run(assignment([{ name: 'S', type: 'script', code: 'for (;;) {}', timeoutMs: 200 }]))).result.error).toMatch(
-      /Script execution timed out after 200ms/,
-    );
     expect(
-      (await run(assignment([{ name: 'S', type: 'script', code: 'await new Promise(() => {})', timeoutMs: 200 }]))).result.error,
+      (await run(assignment([{ name: 'S', type: 'script', code: "throw new Error('bad data')" }]))).result
+        .error,
+    ).toBe('task S failed: bad data');
+    expect(
+      (await run(assignment([{ name: 'S', type: 'script', code: 'for (;;) {}', timeoutMs: 200 }]))).result
+        .error,
+    ).toMatch(/Script execution timed out after 200ms/);
+    expect(
+      (
+        await run(
+          assignment([{ name: 'S', type: 'script', code: 'await new Promise(() => {})', timeoutMs: 200 }]),
+        )
+      ).result.error,
     ).toMatch(/script timed out after 200 ms/);
   });
 
   it('logs nothing but errors at logging level None', async () => {
     const { events } = await run(
-      assignment([{ name: 'S', type: 'script', code: "log.info('hi'); throw new Error('x')" }], { loggingLevel: 0 }),
+      assignment([{ name: 'S', type: 'script', code: "log.info('hi'); throw new Error('x')" }], {
+        loggingLevel: 0,
+      }),
     );
     expect(events.map((e) => e.messageType).sort()).toEqual([MessageType.error, MessageType.taskFailed]);
   });
 
   it('stops a running task when cancelled', async () => {
     const controller = new AbortController();
-    const pending = run(assignment([{ name: 'Wait', type: 'process', command: node, args: ['-e', 'setTimeout(() => {}, 60000)'] }]), controller.signal);
+    const pending = run(
+      assignment([
+        { name: 'Wait', type: 'process', command: node, args: ['-e', 'setTimeout(() => {}, 60000)'] },
+      ]),
+      controller.signal,
+    );
     setTimeout(() => controller.abort(), 200);
     const { result } = await pending;
     expect(result.outcome).toBe('failed');

@@ -14,7 +14,8 @@ export interface PackageResult {
 
 /** Message of anything thrown, including errors from another V8 context. */
 export function errorText(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  if (error && typeof error === 'object' && 'message' in error)
+    return String((error as { message: unknown }).message);
   return String(error);
 }
 
@@ -44,10 +45,18 @@ export async function runPackage(
   const pkg = assignment.package;
   const packageSource = { sourceType: MessageSourceType.packageObject, sourceName: pkg.name };
   const context = createContext(assignment, machineName, signal);
-  emit({ ...packageSource, messageType: MessageType.preExecute, message: `${pkg.name}: validation has started; package starting.` });
+  emit({
+    ...packageSource,
+    messageType: MessageType.preExecute,
+    message: `${pkg.name}: validation has started; package starting.`,
+  });
   for (const task of pkg.tasks) {
     const source = { sourceType: MessageSourceType.controlFlowTask, sourceName: task.name };
-    emit({ ...source, messageType: MessageType.preExecute, message: `${task.name}: starting (${task.type} task).` });
+    emit({
+      ...source,
+      messageType: MessageType.preExecute,
+      message: `${task.name}: starting (${task.type} task).`,
+    });
     const started = Date.now();
     try {
       await runTask(task, context, emit);
@@ -55,11 +64,23 @@ export async function runPackage(
       const text = errorText(error);
       emit({ ...source, messageType: MessageType.error, message: `${task.name}: ${text}` });
       emit({ ...source, messageType: MessageType.taskFailed, message: `${task.name} failed.` });
-      emit({ ...packageSource, messageType: MessageType.postExecute, message: `${pkg.name}: finished with failure.` });
+      emit({
+        ...packageSource,
+        messageType: MessageType.postExecute,
+        message: `${pkg.name}: finished with failure.`,
+      });
       return { outcome: 'failed', error: `task ${task.name} failed: ${text}` };
     }
-    emit({ ...source, messageType: MessageType.postExecute, message: `${task.name}: finished in ${Date.now() - started} ms.` });
+    emit({
+      ...source,
+      messageType: MessageType.postExecute,
+      message: `${task.name}: finished in ${Date.now() - started} ms.`,
+    });
   }
-  emit({ ...packageSource, messageType: MessageType.postExecute, message: `${pkg.name}: finished with success.` });
+  emit({
+    ...packageSource,
+    messageType: MessageType.postExecute,
+    message: `${pkg.name}: finished with success.`,
+  });
   return { outcome: 'succeeded', error: null };
 }

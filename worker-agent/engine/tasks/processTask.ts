@@ -12,7 +12,11 @@ export const MAX_OUTPUT_LINES = 10_000;
 const KILL_GRACE_MS = 5_000;
 
 /** Execute Process task: runs the program without a shell; stdout is Information, stderr Warning. */
-export async function runProcessTask(task: ProcessTask, context: PackageContext, emit: EmitEvent): Promise<void> {
+export async function runProcessTask(
+  task: ProcessTask,
+  context: PackageContext,
+  emit: EmitEvent,
+): Promise<void> {
   const command = substitute(context, task.command);
   const args = task.args.map((a) => substitute(context, a));
   const cwd = task.workingDirectory ? substitute(context, task.workingDirectory) : process.cwd();
@@ -20,7 +24,10 @@ export async function runProcessTask(task: ProcessTask, context: PackageContext,
     cwd,
     shell: false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...(command === context.nodePath && process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) },
+    env: {
+      ...process.env,
+      ...(command === context.nodePath && process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+    },
   });
   let lines = 0;
   let dropped = 0;
@@ -30,7 +37,12 @@ export async function runProcessTask(task: ProcessTask, context: PackageContext,
       return;
     }
     lines += 1;
-    emit({ messageType, sourceType: MessageSourceType.controlFlowTask, sourceName: task.name, message: capMessage(line) });
+    emit({
+      messageType,
+      sourceType: MessageSourceType.controlFlowTask,
+      sourceName: task.name,
+      message: capMessage(line),
+    });
   };
   createInterface({ input: child.stdout }).on('line', log(MessageType.information));
   createInterface({ input: child.stderr }).on('line', log(MessageType.warning));
@@ -48,10 +60,12 @@ export async function runProcessTask(task: ProcessTask, context: PackageContext,
     : null;
   context.signal.addEventListener('abort', stop, { once: true });
 
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot start ${command}: ${error.message}`)));
-    child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
-  }).finally(() => {
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve, reject) => {
+      child.once('error', (error) => reject(new Error(`cannot start ${command}: ${error.message}`)));
+      child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+    },
+  ).finally(() => {
     if (timer) clearTimeout(timer);
     context.signal.removeEventListener('abort', stop);
   });

@@ -19,14 +19,20 @@ function scopeObject(parameters: Readonly<Record<string, Value>>, prefix: string
  * in its own V8 context inside the per-attempt execution host process; the process is the isolation
  * boundary, not the context.
  */
-export async function runScriptTask(task: ScriptTask, context: PackageContext, emit: EmitEvent): Promise<void> {
-  const say = (messageType: number) => (...parts: unknown[]) =>
-    emit({
-      messageType,
-      sourceType: MessageSourceType.controlFlowTask,
-      sourceName: task.name,
-      message: capMessage(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ')),
-    });
+export async function runScriptTask(
+  task: ScriptTask,
+  context: PackageContext,
+  emit: EmitEvent,
+): Promise<void> {
+  const say =
+    (messageType: number) =>
+    (...parts: unknown[]) =>
+      emit({
+        messageType,
+        sourceType: MessageSourceType.controlFlowTask,
+        sourceName: task.name,
+        message: capMessage(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ')),
+      });
   const sandbox = {
     $Project: scopeObject(context.parameters, '$Project::'),
     $Package: scopeObject(context.parameters, '$Package::'),
@@ -36,7 +42,8 @@ export async function runScriptTask(task: ScriptTask, context: PackageContext, e
       info: say(MessageType.information),
       warning: say(MessageType.warning),
       error: say(MessageType.error),
-      progress: (percent: number, text = '') => say(MessageType.progress)(`${Math.round(percent)}% ${text}`.trim()),
+      progress: (percent: number, text = '') =>
+        say(MessageType.progress)(`${Math.round(percent)}% ${text}`.trim()),
     }),
     setTimeout,
     clearTimeout,
