@@ -1,12 +1,10 @@
 // npm run bench: measures the walking skeleton on this machine and prints one table.
 // Real parts only: an in-process master on loopback, real worker processes, real execution hosts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createMaster } from '../master-core/createMaster';
-import { silentLogger } from '../master-core/logger';
+import { startTestMaster } from '../master-core/test/masterFixture';
 import type { ApiClient } from '../master-core/protocol/apiClient';
 import { nodeClient } from '../e2e/harness/client';
 import { terminalStatuses } from '../master-core/protocol/codes';
@@ -81,14 +79,7 @@ function waitForTerminal(client: ApiClient, ids: Set<number>): Promise<Map<numbe
 }
 
 async function endToEnd(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'scaleout-bench-'));
-  const master = await createMaster({
-    dataDir,
-    consolePort: 0,
-    agentPort: 0,
-    agentHost: '127.0.0.1',
-    log: silentLogger,
-  });
+  const master = await startTestMaster();
   const workers = [await startWorker(master, 'bench-1'), await startWorker(master, 'bench-2')];
   const client = nodeClient(master.consoleUrl, master.consoleToken);
   try {
@@ -122,8 +113,7 @@ async function endToEnd(): Promise<void> {
     record(`throughput, ${n} no-op executions, 2 workers x ${cpus().length} slots`, 'exec/s', [n / seconds]);
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
-    await master.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await master.cleanup();
   }
 }
 

@@ -92,6 +92,25 @@ export async function run(client: ApiClient, packagePath: string, flags: RunFlag
   return status === ExecutionStatus.succeeded ? 0 : 1;
 }
 
+/** Prints every message after the given id, page by page; returns the last id printed. */
+async function printMessagesAfter(
+  client: ApiClient,
+  executionId: number,
+  afterMessageId: number,
+): Promise<number> {
+  let after = afterMessageId;
+  for (;;) {
+    const { messages } = await client.call('execution.messages', {
+      executionId,
+      afterMessageId: after,
+      limit: 1000,
+    });
+    for (const m of messages) out(messageLine(m));
+    if (messages.length > 0) after = messages[messages.length - 1]!.messageId;
+    if (messages.length < 1000) return after;
+  }
+}
+
 /** Prints an execution's messages as they arrive until it reaches a terminal status. */
 export function follow(client: ApiClient, executionId: number): Promise<number> {
   return new Promise((resolveStatus, reject) => {
@@ -99,24 +118,11 @@ export function follow(client: ApiClient, executionId: number): Promise<number> 
     let busy: Promise<void> = Promise.resolve();
     const catchUp = () => {
       busy = busy.then(async () => {
-        for (;;) {
-          const { messages } = await client.call('execution.messages', {
-            executionId,
-            afterMessageId: lastMessageId,
-            limit: 1000,
-          });
-          for (const m of messages) out(messageLine(m));
-          if (messages.length > 0) lastMessageId = messages[messages.length - 1]!.messageId;
-          if (messages.length < 1000) break;
-        }
+        lastMessageId = await printMessagesAfter(client, executionId, lastMessageId);
         const { execution } = await client.call('execution.get', { executionId });
         if (terminalStatuses.has(execution.status)) {
-          const { messages } = await client.call('execution.messages', {
-            executionId,
-            afterMessageId: lastMessageId,
-            limit: 10_000,
-          });
-          for (const m of messages) out(messageLine(m));
+          // Messages stored between the two calls above.
+          lastMessageId = await printMessagesAfter(client, executionId, lastMessageId);
           unsubscribe();
           resolveStatus(execution.status);
         }
@@ -152,19 +158,9 @@ export async function logs(client: ApiClient, executionId: number, followFlag: b
     await follow(client, executionId);
     return;
   }
-  let after = 0;
-  for (;;) {
-    const { messages } = await client.call('execution.messages', {
-      executionId,
-      afterMessageId: after,
-      limit: 1000,
-    });
-    for (const m of messages) out(messageLine(m));
-    if (messages.length > 0) after = messages[messages.length - 1]!.messageId;
-    if (messages.length < 1000) break;
-  }
+  const last = await printMessagesAfter(client, executionId, 0);
   // No messages at all: make sure the execution exists, so a wrong id is an error, not silence.
-  if (after === 0) await client.call('execution.get', { executionId });
+  if (last === 0) await client.call('execution.get', { executionId });
 }
 
 export async function listWorkers(client: ApiClient): Promise<void> {
