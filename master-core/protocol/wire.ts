@@ -71,6 +71,8 @@ export const TaskEvent = z.strictObject({
   messageType: z.number().int(),
   sourceType: z.number().int(),
   sourceName: z.string().max(512),
+  /** Where in the package the message comes from, e.g. \\Package\\Build message (SSIS package_path). */
+  packagePath: z.string().max(4096).default(''),
   message: z.string().max(64 * 1024),
 });
 export const TaskFinished = z.strictObject({
