@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openCatalog } from './catalog/openCatalog';
-import { createProjectsRepo } from './catalog/projectsRepo';
-import { createExecutionsRepo } from './catalog/executionsRepo';
-import { createMessagesRepo } from './catalog/messagesRepo';
-import { createWorkersRepo } from './catalog/workersRepo';
+import { createRepos } from './catalog/repos';
+import { createSecretBox, loadOrCreateKey } from './secretBox';
+import { runRetentionCleanup } from './housekeeping';
 import { createEventBus } from './eventBus';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -41,6 +40,8 @@ export interface MasterOptions {
 export interface MasterTimings extends GatewayTimings {
   /** How often the housekeeping sweep looks for expired leases and silent workers. */
   sweepIntervalMs: number;
+  /** How often the retention cleanup runs (SSIS runs its job daily). */
+  retentionIntervalMs: number;
 }
 
 export const defaultTimings: MasterTimings = {
@@ -49,6 +50,7 @@ export const defaultTimings: MasterTimings = {
   leaseMs: 30_000,
   helloTimeoutMs: 10_000,
   sweepIntervalMs: 1_000,
+  retentionIntervalMs: 60 * 60 * 1000,
 };
 
 export interface Master {
@@ -81,10 +83,8 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const timings = { ...defaultTimings, ...options.timings };
   const catalogFile = join(dataDir, 'catalog.sqlite');
   const db = await openCatalog(catalogFile);
-  const projects = createProjectsRepo(db);
-  const executions = createExecutionsRepo(db);
-  const messages = createMessagesRepo(db);
-  const workers = createWorkersRepo(db);
+  const repos = createRepos(db, createSecretBox(loadOrCreateKey(join(dataDir, 'catalog.key'))));
+  const { executions, messages, workers } = repos;
   const bus = createEventBus((error) => log.error(`event listener failed: ${String(error)}`));
   const agentToken = loadOrCreateToken(join(dataDir, 'agent.token'));
   const consoleToken = writeToken(join(dataDir, 'console.token'), options.consoleToken ?? newToken());
@@ -114,9 +114,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       version: MASTER_VERSION,
       dataDir,
       agentUrl: () => agentUrl,
-      projects,
-      executions,
-      messages,
+      repos,
       bus,
       listWorkers,
       onExecutionQueued: () => void gateway.pump(),
@@ -166,6 +164,14 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       .catch((error: unknown) => log.error(`lease sweep failed: ${String(error)}`));
   }, timings.sweepIntervalMs);
 
+  const cleanup = () =>
+    runRetentionCleanup(repos, log).catch((error: unknown) =>
+      log.error(`retention cleanup failed: ${String(error)}`),
+    );
+  const retentionTimer = setInterval(() => void cleanup(), timings.retentionIntervalMs);
+  retentionTimer.unref();
+  void cleanup();
+
   const local = options.localWorker
     ? startLocalWorker({
         cliEntry: options.localWorker.cliEntry,
@@ -198,6 +204,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     close: () =>
       (closed ??= (async () => {
         clearInterval(sweep);
+        clearInterval(retentionTimer);
         await local?.stop();
         consoleServer.close();
         await gateway.close();

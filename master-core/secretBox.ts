@@ -29,11 +29,17 @@ export function createSecretBox(key: Buffer): SecretBox {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv ?? '', 'base64'));
         decipher.setAuthTag(Buffer.from(tag ?? '', 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(data ?? '', 'base64')), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(Buffer.from(data ?? '', 'base64')), decipher.final()]).toString(
+          'utf8',
+        );
       } catch (error) {
-        throw new ScaleOutError('INTERNAL', 'a sensitive value cannot be decrypted: is this the catalog key it was written with?', {
-          cause: error,
-        });
+        throw new ScaleOutError(
+          'INTERNAL',
+          'a sensitive value cannot be decrypted: is this the catalog key it was written with?',
+          {
+            cause: error,
+          },
+        );
       }
     },
   };

@@ -15,6 +15,7 @@ export async function listWorkerRows(
     return {
       workerId: r.worker_agent_id,
       name: r.display_name,
+      description: r.description,
       machineName: r.machine_name,
       tags: JSON.parse(r.tags_json) as string[],
       enabled: r.is_enabled === 1,
@@ -23,6 +24,10 @@ export async function listWorkerRows(
       runningTasks: running.get(r.worker_agent_id) ?? 0,
       cpuPercent: live?.health?.cpuPercent ?? null,
       freeMemoryBytes: live?.health?.freeMemoryBytes ?? null,
+      totalMemoryBytes: r.total_memory_bytes,
+      cpuCount: r.cpu_count,
+      os: r.os,
+      agentVersion: r.agent_version,
       lastSeenAt: live ? new Date(live.lastSeenMs).toISOString() : r.last_online_time,
     };
   });

@@ -211,6 +211,7 @@ export function createAgent(options: AgentOptions) {
             exitCode: result.exitCode,
             signal: result.signal,
             error: result.error,
+            statistics: result.statistics,
           };
           options.log.info(
             `execution ${task.executionId} attempt ${task.attemptNumber} ${result.outcome}${result.error ? `: ${result.error}` : ''}`,

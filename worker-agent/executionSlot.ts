@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskAssignment } from '../master-core/protocol/wire';
+import type { TaskAssignment, TaskStatistic } from '../master-core/protocol/wire';
 import { HostOutbound } from './engine/hostProtocol';
 import type { EngineEvent } from './engine/events';
 import { outcomeFromExit } from './outcome';
@@ -17,6 +17,7 @@ export interface SlotHandlers {
     error: string | null;
     exitCode: number | null;
     signal: string | null;
+    statistics: TaskStatistic[];
   }): void;
 }
 
@@ -40,6 +41,7 @@ export function startExecutionSlot(options: {
     serialization: 'json',
   });
   let reported: { outcome: 'succeeded' | 'failed'; error: string | null } | null = null;
+  let statistics: TaskStatistic[] = [];
   let stderrTail = '';
   let timedOut = false;
   let cancelled = false;
@@ -55,6 +57,7 @@ export function startExecutionSlot(options: {
       options.handlers.onEvent(event);
     } else {
       reported = { outcome: parsed.data.outcome, error: parsed.data.error };
+      statistics = parsed.data.statistics;
     }
   });
   child.once('spawn', () => {
@@ -81,7 +84,7 @@ export function startExecutionSlot(options: {
     done = true;
     if (timer) clearTimeout(timer);
     const result = outcomeFromExit({ reported, exitCode, signal, timedOut, cancelled, stderrTail });
-    options.handlers.onDone({ ...result, exitCode, signal });
+    options.handlers.onDone({ ...result, exitCode, signal, statistics });
   };
   child.once('close', (code, signal) => finish(code, signal));
   child.once('error', (error) => {

@@ -1,3 +1,4 @@
+import { Targeting } from '../protocol/api';
 import type { ExecutionRow } from '../protocol/api';
 
 export interface ExecutionRecord {
@@ -5,7 +6,7 @@ export interface ExecutionRecord {
   folder_name: string;
   project_name: string;
   package_name: string;
-  version_id: number;
+  version_id: number | null;
   status: number;
   created_time: string;
   start_time: string | null;
@@ -17,7 +18,9 @@ export interface ExecutionRecord {
   logging_level: number;
   timeout_ms: number | null;
   targeting_json: string;
-  parameters_json: string;
+  environment_name: string | null;
+  environment_folder_name: string | null;
+  reference_id: number | null;
   worker_agent_id: string | null;
   machine_name: string | null;
   last_error: string | null;
@@ -33,6 +36,7 @@ export function fromRow(row: ExecutionRecord): ExecutionRow {
     folderName: row.folder_name,
     projectName: row.project_name,
     packageName: row.package_name,
+    versionId: row.version_id,
     status: row.status,
     createdAt: row.created_time,
     startedAt: row.start_time,
@@ -42,6 +46,11 @@ export function fromRow(row: ExecutionRecord): ExecutionRow {
     attempts: row.executed_count,
     retryCount: row.retry_count,
     priority: row.priority,
+    loggingLevel: row.logging_level,
+    timeoutMs: row.timeout_ms,
+    targeting: Targeting.parse(JSON.parse(row.targeting_json)),
+    environmentName:
+      row.environment_name === null ? null : `${row.environment_folder_name}/${row.environment_name}`,
     createdBy: row.created_by,
     lastError: row.last_error,
   };

@@ -8,7 +8,10 @@ import { PackageDef } from '../protocol/packageFormat';
 import type { ParameterValue } from '../protocol/packageFormat';
 import { Targeting } from '../protocol/api';
 import type { ExecutionRow } from '../protocol/api';
-import type { TaskAssignment } from '../protocol/wire';
+import type { TaskAssignment, TaskStatistic } from '../protocol/wire';
+import type { SecretBox } from '../secretBox';
+import type { ResolvedParameter } from '../execution/resolveParameters';
+import { loadValue, storeValue } from './environmentsRepo';
 import { isTargetAllowed, retryDecision } from '../execution/eligibility';
 import type { AttemptOutcome, WorkerIdentity } from '../execution/eligibility';
 
@@ -23,7 +26,8 @@ export interface NewExecution {
   loggingLevel: number;
   timeoutMs: number | null;
   targeting: Targeting;
-  parameters: Record<string, ParameterValue>;
+  parameterValues: readonly ResolvedParameter[];
+  environment: { referenceId: number; folderName: string; name: string } | null;
 }
 
 export interface AttemptEnd {
@@ -32,6 +36,7 @@ export interface AttemptEnd {
   outcome: AttemptOutcome;
   exitCode: number | null;
   error: string | null;
+  statistics?: readonly TaskStatistic[];
 }
 
 const TASK_PICKED_UP = 2;
@@ -56,7 +61,7 @@ export async function operationMessage(
   );
 }
 
-export function createExecutionsRepo(db: Db) {
+export function createExecutionsRepo(db: Db, box: SecretBox) {
   const getIn = async (q: Queries, executionId: number): Promise<ExecutionRow> => {
     const row = await q.get<ExecutionRecord>(`${EXECUTION_SELECT} WHERE e.execution_id = ?`, [executionId]);
     if (!row)
@@ -71,8 +76,9 @@ export function createExecutionsRepo(db: Db) {
       const now = nowIso();
       const result = await tx.run(
         `INSERT INTO executions (folder_name, project_name, package_name, version_id, status, created_time, created_by,
-           retry_count, priority, logging_level, timeout_ms, targeting_json, parameters_json, ready_for_dispatch_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           retry_count, priority, logging_level, timeout_ms, targeting_json, reference_id, environment_folder_name,
+           environment_name, ready_for_dispatch_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           input.folderName,
           input.projectName,
@@ -86,26 +92,58 @@ export function createExecutionsRepo(db: Db) {
           input.loggingLevel,
           input.timeoutMs,
           JSON.stringify(input.targeting),
-          JSON.stringify(input.parameters),
+          input.environment?.referenceId ?? null,
+          input.environment?.folderName ?? null,
+          input.environment?.name ?? null,
           now,
         ],
       );
-      await operationMessage(
-        tx,
-        result.lastID,
-        MessageType.information,
-        'Execution queued; waiting for a worker.',
+      const id = result.lastID;
+      for (const p of input.parameterValues) {
+        await tx.run(
+          `INSERT INTO execution_parameter_values (execution_id, object_type, parameter_name, data_type, sensitive, value, value_source)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            p.objectType,
+            p.name,
+            p.dataType,
+            p.sensitive ? 1 : 0,
+            storeValue(box, p.value, p.sensitive),
+            p.source,
+          ],
+        );
+      }
+      await tx.run(
+        `INSERT INTO execution_parameter_values (execution_id, object_type, parameter_name, data_type, sensitive, value, value_source)
+         VALUES (?, 50, 'LOGGING_LEVEL', 'Int32', 0, ?, 'system')`,
+        [id, JSON.stringify(input.loggingLevel)],
       );
-      return getIn(tx, result.lastID);
+      await operationMessage(tx, id, MessageType.information, 'Execution queued; waiting for a worker.');
+      return getIn(tx, id);
     });
   }
 
-  async function list(limit: number, beforeId?: number): Promise<ExecutionRow[]> {
-    const rows = await db.all<ExecutionRecord>(
-      `${EXECUTION_SELECT} ${beforeId ? 'WHERE e.execution_id < ?' : ''} ORDER BY e.execution_id DESC LIMIT ?`,
-      beforeId ? [beforeId, limit] : [limit],
+  /** Decrypted parameter values keyed by reference, for the worker that runs the attempt. */
+  async function assignmentValues(q: Queries, executionId: number): Promise<Record<string, ParameterValue>> {
+    const rows = await q.all<{
+      object_type: number;
+      parameter_name: string;
+      sensitive: number;
+      value: string;
+    }>(
+      'SELECT object_type, parameter_name, sensitive, value FROM execution_parameter_values WHERE execution_id = ? AND object_type IN (20, 30)',
+      [executionId],
     );
-    return rows.map(fromRow);
+    const values: Record<string, ParameterValue> = {};
+    for (const r of rows) {
+      values[`$${r.object_type === 20 ? 'Project' : 'Package'}::${r.parameter_name}`] = loadValue(
+        box,
+        r.value,
+        r.sensitive === 1,
+      );
+    }
+    return values;
   }
 
   /** Takes the first queued execution this worker may run (priority, then FIFO) and leases it. */
@@ -159,7 +197,7 @@ export function createExecutionsRepo(db: Db) {
         projectName: pick.project_name,
         packageName: pick.package_name,
         package: PackageDef.parse(JSON.parse(pkg!.definition_json)),
-        parameterValues: JSON.parse(pick.parameters_json) as Record<string, ParameterValue>,
+        parameterValues: await assignmentValues(tx, pick.execution_id),
         loggingLevel: pick.logging_level,
         timeoutMs: pick.timeout_ms,
       };
@@ -284,7 +322,6 @@ export function createExecutionsRepo(db: Db) {
   return {
     create,
     get: (id: number) => getIn(db, id),
-    list,
     claimNext,
     markStarted,
     endAttempt,

@@ -6,12 +6,6 @@ import type { ParameterDef, ProjectBundle } from '../protocol/packageFormat';
 import type { FolderInfo, ParameterInfo } from '../protocol/api';
 
 /** Folders, projects, project versions and packages (SSISDB's catalog.folders/projects/packages). */
-export interface ProjectsRepo {
-  createFolder(name: string, description: string): Promise<boolean>;
-  deploy(folderName: string, bundle: ProjectBundle, deployedBy: string): Promise<DeployResult>;
-  tree(): Promise<FolderInfo[]>;
-  findPackage(folderName: string, projectName: string, packageName: string): Promise<PackageLookup>;
-}
 
 export interface DeployResult {
   versionId: number;
@@ -20,6 +14,7 @@ export interface DeployResult {
 }
 
 export interface PackageLookup {
+  projectId: number;
   versionId: number;
   folderName: string;
   projectName: string;
@@ -30,7 +25,11 @@ export interface PackageLookup {
 
 const now = () => new Date().toISOString();
 
-export function parameterInfo(scope: 'Project' | 'Package', def: ParameterDef): ParameterInfo {
+export function parameterInfo(
+  scope: 'Project' | 'Package',
+  def: ParameterDef,
+  serverValue: ParameterInfo['serverValue'] = null,
+): ParameterInfo {
   return {
     name: def.name,
     reference: `$${scope}::${def.name}`,
@@ -39,10 +38,11 @@ export function parameterInfo(scope: 'Project' | 'Package', def: ParameterDef): 
     required: def.required,
     sensitive: def.sensitive,
     description: def.description,
+    serverValue,
   };
 }
 
-export function createProjectsRepo(db: Db): ProjectsRepo {
+export function createProjectsRepo(db: Db) {
   async function createFolder(name: string, description: string): Promise<boolean> {
     const result = await db.run(
       'INSERT OR IGNORE INTO folders (name, description, created_time) VALUES (?, ?, ?)',
@@ -132,6 +132,7 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
     return folders.map((folder) => ({
       name: folder.name,
       description: folder.description,
+      environments: [],
       projects: projects
         .filter((p) => p.folder_id === folder.folder_id)
         .map((p) => {
@@ -142,6 +143,7 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
             versionId: p.version_id,
             deployedAt: p.deployed_time,
             deployedBy: p.deployed_by,
+            references: [],
             parameters: projectDef.parameters.map((d) => parameterInfo('Project', d)),
             packages: packages
               .filter((k) => k.version_id === p.version_id)
@@ -165,13 +167,14 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
     packageName: string,
   ): Promise<PackageLookup> {
     const row = await db.get<{
+      project_id: number;
       version_id: number;
       folder: string;
       project: string;
       project_json: string;
       definition_json: string | null;
     }>(
-      `SELECT v.version_id, f.name AS folder, p.name AS project, v.project_json,
+      `SELECT p.project_id, v.version_id, f.name AS folder, p.name AS project, v.project_json,
               (SELECT definition_json FROM packages k WHERE k.version_id = v.version_id AND k.name = ?) AS definition_json
          FROM folders f JOIN projects p ON p.folder_id = f.folder_id
          JOIN project_versions v ON v.version_id = p.current_version_id
@@ -194,6 +197,7 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
     }
     const pkg = PackageDef.parse(JSON.parse(row.definition_json));
     return {
+      projectId: row.project_id,
       versionId: row.version_id,
       folderName: row.folder,
       projectName: row.project,
@@ -205,3 +209,5 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
 
   return { createFolder, deploy, tree, findPackage };
 }
+
+export type ProjectsRepo = ReturnType<typeof createProjectsRepo>;

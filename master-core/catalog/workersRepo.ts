@@ -1,5 +1,6 @@
 import type { Db } from './db';
-import type { WorkerHello } from '../protocol/wire';
+import type { WorkerHealth, WorkerHello } from '../protocol/wire';
+import type { HealthSample } from '../protocol/api';
 
 export interface WorkerRecord {
   worker_agent_id: string;
@@ -11,7 +12,15 @@ export interface WorkerRecord {
   max_tasks: number;
   machine_json: string;
   last_online_time: string;
+  description: string;
+  agent_version: string;
+  os: string;
+  cpu_count: number;
+  total_memory_bytes: number;
 }
+
+/** Health samples kept per worker: an hour at the default 5 s heartbeat. */
+export const HEALTH_HISTORY_SAMPLES = 720;
 
 /** Worker agents (SSISDB internal.worker_agents). */
 export function createWorkersRepo(db: Db) {
@@ -20,10 +29,13 @@ export function createWorkersRepo(db: Db) {
     const now = new Date().toISOString();
     await db.run(
       `INSERT INTO worker_agents (worker_agent_id, display_name, machine_name, user_account, tags_json, is_enabled,
-         max_tasks, machine_json, last_online_time) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
+         max_tasks, machine_json, last_online_time, agent_version, os, cpu_count, total_memory_bytes)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (worker_agent_id) DO UPDATE SET display_name = excluded.display_name,
          machine_name = excluded.machine_name, user_account = excluded.user_account, tags_json = excluded.tags_json,
-         max_tasks = excluded.max_tasks, machine_json = excluded.machine_json, last_online_time = excluded.last_online_time`,
+         max_tasks = excluded.max_tasks, machine_json = excluded.machine_json, last_online_time = excluded.last_online_time,
+         agent_version = excluded.agent_version, os = excluded.os, cpu_count = excluded.cpu_count,
+         total_memory_bytes = excluded.total_memory_bytes`,
       [
         hello.workerId,
         hello.name,
@@ -33,6 +45,10 @@ export function createWorkersRepo(db: Db) {
         hello.maxTasks,
         JSON.stringify(hello.machine),
         now,
+        hello.agentVersion,
+        `${hello.machine.platform} ${hello.machine.arch}`,
+        hello.machine.cpuCount,
+        hello.machine.totalMemoryBytes,
       ],
     );
     return (await db.get<WorkerRecord>('SELECT * FROM worker_agents WHERE worker_agent_id = ?', [
@@ -40,11 +56,43 @@ export function createWorkersRepo(db: Db) {
     ]))!;
   }
 
-  async function touch(workerId: string): Promise<void> {
-    await db.run('UPDATE worker_agents SET last_online_time = ? WHERE worker_agent_id = ?', [
-      new Date().toISOString(),
-      workerId,
-    ]);
+  /** Records a heartbeat: last online time and one health sample, keeping a bounded history. */
+  async function recordHeartbeat(workerId: string, health: WorkerHealth): Promise<void> {
+    const nowMs = Date.now();
+    await db.transaction(async (tx) => {
+      await tx.run('UPDATE worker_agents SET last_online_time = ? WHERE worker_agent_id = ?', [
+        new Date(nowMs).toISOString(),
+        workerId,
+      ]);
+      await tx.run(
+        'INSERT INTO worker_health (worker_agent_id, sample_time_ms, cpu_percent, free_memory_bytes, running_tasks) VALUES (?, ?, ?, ?, ?)',
+        [workerId, nowMs, health.cpuPercent, health.freeMemoryBytes, health.runningAttemptIds.length],
+      );
+      await tx.run(
+        `DELETE FROM worker_health WHERE worker_agent_id = ? AND sample_time_ms <
+           (SELECT sample_time_ms FROM worker_health WHERE worker_agent_id = ? ORDER BY sample_time_ms DESC LIMIT 1 OFFSET ?)`,
+        [workerId, workerId, HEALTH_HISTORY_SAMPLES - 1],
+      );
+    });
+  }
+
+  async function health(workerId: string, limit: number): Promise<HealthSample[]> {
+    const rows = await db.all<{
+      sample_time_ms: number;
+      cpu_percent: number;
+      free_memory_bytes: number;
+      running_tasks: number;
+    }>(
+      `SELECT * FROM (SELECT * FROM worker_health WHERE worker_agent_id = ? ORDER BY sample_time_ms DESC LIMIT ?)
+        ORDER BY sample_time_ms`,
+      [workerId, limit],
+    );
+    return rows.map((r) => ({
+      timeMs: r.sample_time_ms,
+      cpuPercent: r.cpu_percent,
+      freeMemoryBytes: r.free_memory_bytes,
+      runningTasks: r.running_tasks,
+    }));
   }
 
   async function list(): Promise<WorkerRecord[]> {
@@ -58,7 +106,7 @@ export function createWorkersRepo(db: Db) {
     return new Map(rows.map((r) => [r.worker_agent_id, r.n]));
   }
 
-  return { upsertFromHello, touch, list, runningCounts };
+  return { upsertFromHello, recordHeartbeat, health, list, runningCounts };
 }
 
 export type WorkersRepo = ReturnType<typeof createWorkersRepo>;

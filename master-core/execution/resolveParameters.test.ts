@@ -16,33 +16,90 @@ const scopes = [
   },
 ];
 
+const values = (list: ReturnType<typeof resolveParameters>) =>
+  Object.fromEntries(list.map((p) => [p.reference, p.value]));
+const sources = (list: ReturnType<typeof resolveParameters>) =>
+  Object.fromEntries(list.map((p) => [p.reference, p.source]));
+
 describe('resolveParameters', () => {
   it('uses supplied values over design defaults, by bare or qualified name', () => {
-    expect(resolveParameters(scopes, { Target: 'db1', '$Project::Env': 'Prod', count: '7' })).toEqual({
+    const resolved = resolveParameters({
+      scopes,
+      supplied: { Target: 'db1', '$Project::Env': 'Prod', count: '7' },
+    });
+    expect(values(resolved)).toEqual({
       '$Project::Env': 'Prod',
       '$Package::Count': 7,
       '$Package::Target': 'db1',
     });
+    expect(resolved.find((p) => p.reference === '$Package::Count')).toMatchObject({
+      objectType: 30,
+      source: 'execution',
+    });
+  });
+
+  it('takes execution value > server value or environment variable > design default', () => {
+    const resolved = resolveParameters({
+      scopes,
+      supplied: { Count: 1 },
+      configured: (reference) =>
+        reference === '$Project::Env'
+          ? { kind: 'value', value: 'Test' }
+          : reference === '$Package::Target' || reference === '$Package::Count'
+            ? { kind: 'reference', variableName: 'TARGET' }
+            : undefined,
+      environment: {
+        name: 'Prod',
+        variables: new Map([['target', { name: 'TARGET', value: 'prod-db', sensitive: true }]]),
+      },
+    });
+    expect(values(resolved)).toEqual({
+      '$Project::Env': 'Test',
+      '$Package::Count': 1,
+      '$Package::Target': 'prod-db',
+    });
+    expect(sources(resolved)).toEqual({
+      '$Project::Env': 'server',
+      '$Package::Count': 'execution',
+      '$Package::Target': 'environment',
+    });
+    // A value from a sensitive variable is sensitive.
+    expect(resolved.find((p) => p.reference === '$Package::Target')?.sensitive).toBe(true);
   });
 
   it('names a required parameter that has no value', () => {
-    expect(() => resolveParameters(scopes, {})).toThrow(/\$Package::Target is required/);
+    expect(() => resolveParameters({ scopes, supplied: {} })).toThrow(/\$Package::Target is required/);
     try {
-      resolveParameters(scopes, {});
+      resolveParameters({ scopes, supplied: {} });
     } catch (error) {
       expect((error as ScaleOutError).code).toBe('PARAMETER_REQUIRED');
       expect((error as ScaleOutError).field).toBe('parameters.$Package::Target');
     }
   });
 
+  it('says when a required parameter references a variable no chosen environment provides', () => {
+    const configured = () => ({ kind: 'reference' as const, variableName: 'TARGET' });
+    expect(() => resolveParameters({ scopes, supplied: {}, configured })).toThrow(
+      /no environment reference was chosen/,
+    );
+    expect(() =>
+      resolveParameters({
+        scopes,
+        supplied: {},
+        configured,
+        environment: { name: 'Dev', variables: new Map() },
+      }),
+    ).toThrow(/environment Dev does not have/);
+  });
+
   it('refuses an unknown parameter, naming it', () => {
-    expect(() => resolveParameters(scopes, { Target: 'x', Nope: 1 })).toThrow(
+    expect(() => resolveParameters({ scopes, supplied: { Target: 'x', Nope: 1 } })).toThrow(
       /Nope: the package has no such parameter/,
     );
   });
 
   it('refuses a value of the wrong type, naming the parameter', () => {
-    expect(() => resolveParameters(scopes, { Target: 'x', Count: 'many' })).toThrow(
+    expect(() => resolveParameters({ scopes, supplied: { Target: 'x', Count: 'many' } })).toThrow(
       /\$Package::Count: expected an Int32/,
     );
   });

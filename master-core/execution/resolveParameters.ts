@@ -61,50 +61,115 @@ export interface ParameterScope {
   parameters: readonly ParameterDef[];
 }
 
-/**
- * Resolves every parameter of a package: supplied value, else design default. Keys of `supplied`
- * may be "$Project::Name", "$Package::Name" or a bare name (package first, then project).
- * Throws naming the parameter when a value is missing for a required one, mistyped, or unknown.
- */
-export function resolveParameters(
+/** A server-side value set with Configure: a literal, or the name of an environment variable. */
+export type ConfiguredValue =
+  { kind: 'value'; value: ParameterValue } | { kind: 'reference'; variableName: string };
+
+export interface EnvironmentVariable {
+  name: string;
+  value: ParameterValue;
+  sensitive: boolean;
+}
+
+export interface ResolvedParameter {
+  reference: string;
+  objectType: 20 | 30;
+  name: string;
+  dataType: ParameterDataType;
+  sensitive: boolean;
+  value: ParameterValue;
+  source: 'execution' | 'server' | 'environment' | 'default';
+}
+
+export interface ResolveInput {
+  scopes: readonly ParameterScope[];
+  /** Values given for this execution: keys "Name", "$Package::Name" or "$Project::Name". */
+  supplied: Readonly<Record<string, ParameterValue>>;
+  /** Server values by reference ("$Package::Name"), case-insensitive lookups done by the caller. */
+  configured?: (reference: string) => ConfiguredValue | undefined;
+  /** Variables of the environment the execution chose, by lower-case name; null when none. */
+  environment?: { name: string; variables: ReadonlyMap<string, EnvironmentVariable> } | null;
+}
+
+function suppliedByReference(
   scopes: readonly ParameterScope[],
   supplied: Readonly<Record<string, ParameterValue>>,
-): Record<string, ParameterValue> {
-  const byReference = new Map<string, { dataType: ParameterDataType; def: ParameterDef }>();
-  for (const { scope, parameters } of scopes) {
-    for (const def of parameters)
-      byReference.set(`$${scope}::${def.name}`.toLowerCase(), { dataType: def.dataType, def });
-  }
+) {
+  const known = new Set(
+    scopes.flatMap(({ scope, parameters }) => parameters.map((d) => `$${scope}::${d.name}`.toLowerCase())),
+  );
   const given = new Map<string, ParameterValue>();
   for (const [key, value] of Object.entries(supplied)) {
     const reference = key.startsWith('$')
       ? key.toLowerCase()
-      : [`$package::${key}`, `$project::${key}`].map((k) => k.toLowerCase()).find((k) => byReference.has(k));
-    if (!reference || !byReference.has(reference)) {
+      : [`$package::${key}`, `$project::${key}`].map((k) => k.toLowerCase()).find((k) => known.has(k));
+    if (!reference || !known.has(reference)) {
       throw new ScaleOutError('VALIDATION_FAILED', `parameter ${key}: the package has no such parameter`, {
         field: `parameters.${key}`,
       });
     }
     given.set(reference, value);
   }
-  const resolved: Record<string, ParameterValue> = {};
-  for (const { scope, parameters } of scopes) {
+  return given;
+}
+
+/**
+ * Resolves every parameter of a package: the execution's value, else the server value (a literal,
+ * or a variable of the chosen environment), else the design default. A required parameter left
+ * without a value, an unknown one, or a mistyped one is refused, naming it.
+ */
+export function resolveParameters(input: ResolveInput): ResolvedParameter[] {
+  const given = suppliedByReference(input.scopes, input.supplied);
+  const resolved: ResolvedParameter[] = [];
+  for (const { scope, parameters } of input.scopes) {
     for (const def of parameters) {
       const reference = `$${scope}::${def.name}`;
-      const value = given.get(reference.toLowerCase()) ?? def.defaultValue;
-      if (value === undefined) {
-        if (def.required) {
-          throw new ScaleOutError(
-            'PARAMETER_REQUIRED',
-            `parameter ${reference} is required and has no value`,
-            {
-              field: `parameters.${reference}`,
-            },
-          );
+      let value: ParameterValue | undefined = given.get(reference.toLowerCase());
+      let source: ResolvedParameter['source'] = 'execution';
+      let sensitive = def.sensitive;
+      let missingVariable: string | null = null;
+      const configured = value === undefined ? input.configured?.(reference) : undefined;
+      if (configured?.kind === 'value') {
+        value = configured.value;
+        source = 'server';
+      } else if (configured?.kind === 'reference') {
+        const variable = input.environment?.variables.get(configured.variableName.toLowerCase());
+        if (variable) {
+          value = variable.value;
+          source = 'environment';
+          sensitive ||= variable.sensitive;
+        } else {
+          missingVariable = configured.variableName;
         }
-        continue;
       }
-      resolved[reference] = coerceParameterValue(def.dataType, value, reference);
+      if (value === undefined && def.defaultValue !== undefined) {
+        value = def.defaultValue;
+        source = 'default';
+      }
+      if (value === undefined) {
+        if (!def.required) continue;
+        const why = missingVariable
+          ? input.environment
+            ? `; it references environment variable ${missingVariable}, which environment ${input.environment.name} does not have`
+            : `; it references environment variable ${missingVariable}, but no environment reference was chosen`
+          : '';
+        throw new ScaleOutError(
+          'PARAMETER_REQUIRED',
+          `parameter ${reference} is required and has no value${why}`,
+          {
+            field: `parameters.${reference}`,
+          },
+        );
+      }
+      resolved.push({
+        reference,
+        objectType: scope === 'Project' ? 20 : 30,
+        name: def.name,
+        dataType: def.dataType,
+        sensitive,
+        value: coerceParameterValue(def.dataType, value, reference),
+        source,
+      });
     }
   }
   return resolved;

@@ -183,7 +183,7 @@ export function createAgentGateway(deps: GatewayDeps) {
           message.health.runningAttemptIds,
           deps.timings.leaseMs,
         );
-        await deps.workers.touch(session.workerId);
+        await deps.workers.recordHeartbeat(session.workerId, message.health);
         deps.onWorkerChanged(session.workerId);
         return;
       case 'task.request':
@@ -199,7 +199,9 @@ export function createAgentGateway(deps: GatewayDeps) {
         }
         return;
       case 'task.event':
-        return writer.enqueue(session.workerId, message as TaskEvent);
+        // When the writer is full the event is dropped unacknowledged; the agent replays it.
+        writer.enqueue(session.workerId, message as TaskEvent);
+        return;
       case 'task.finished':
         return finish(session, message);
     }
@@ -219,6 +221,7 @@ export function createAgentGateway(deps: GatewayDeps) {
       outcome: message.outcome,
       exitCode: message.exitCode,
       error,
+      statistics: message.statistics,
     });
     if (!execution) {
       session.send({

@@ -1,103 +1,35 @@
 import { z } from 'zod';
 import { ObjectName, ParameterDataType, ParameterValue, ProjectBundle } from './packageFormat';
 import type { ErrorData } from './errors';
+import {
+  EnvironmentInfo,
+  ExecutionParameterRow,
+  ExecutionRow,
+  FolderInfo,
+  HealthSample,
+  MessageRow,
+  ParameterInfo,
+  PropertyRow,
+  ReferenceInfo,
+  StatisticRow,
+  Targeting,
+  VersionRow,
+  WorkerRow,
+} from './apiRows';
+
+export * from './apiRows';
 
 /** Console API: one schema per method for input and output. HTTP: POST /api/<method>. */
 
 const FolderName = ObjectName;
-
-export const ParameterInfo = z.object({
-  name: z.string(),
-  /** "$Project::X" or "$Package::X": the name used in references and in execution.create. */
-  reference: z.string(),
-  dataType: ParameterDataType,
-  defaultValue: ParameterValue.nullable(),
-  required: z.boolean(),
-  sensitive: z.boolean(),
-  description: z.string(),
-});
-export type ParameterInfo = z.infer<typeof ParameterInfo>;
-
-export const PackageInfo = z.object({
-  name: z.string(),
-  description: z.string(),
-  taskCount: z.number(),
-  parameters: z.array(ParameterInfo),
-});
-export const ProjectInfo = z.object({
-  name: z.string(),
-  description: z.string(),
-  versionId: z.number(),
-  deployedAt: z.string(),
-  deployedBy: z.string(),
-  parameters: z.array(ParameterInfo),
-  packages: z.array(PackageInfo),
-});
-export const FolderInfo = z.object({
-  name: z.string(),
-  description: z.string(),
-  projects: z.array(ProjectInfo),
-});
-export type FolderInfo = z.infer<typeof FolderInfo>;
-export type ProjectInfo = z.infer<typeof ProjectInfo>;
-export type PackageInfo = z.infer<typeof PackageInfo>;
-
-export const ExecutionRow = z.object({
-  executionId: z.number(),
-  folderName: z.string(),
-  projectName: z.string(),
-  packageName: z.string(),
-  status: z.number(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  endedAt: z.string().nullable(),
-  workerName: z.string().nullable(),
-  machineName: z.string().nullable(),
-  attempts: z.number(),
-  retryCount: z.number(),
-  priority: z.number(),
-  createdBy: z.string(),
-  lastError: z.string().nullable(),
-});
-export type ExecutionRow = z.infer<typeof ExecutionRow>;
-
-export const MessageRow = z.object({
-  messageId: z.number(),
-  executionId: z.number(),
-  attemptNumber: z.number().nullable(),
-  time: z.string(),
-  messageType: z.number(),
-  sourceType: z.number(),
-  sourceName: z.string(),
-  message: z.string(),
-});
-export type MessageRow = z.infer<typeof MessageRow>;
-
-export const WorkerRow = z.object({
-  workerId: z.string(),
-  name: z.string(),
-  machineName: z.string(),
-  tags: z.array(z.string()),
-  enabled: z.boolean(),
-  online: z.boolean(),
-  maxTasks: z.number(),
-  runningTasks: z.number(),
-  cpuPercent: z.number().nullable(),
-  freeMemoryBytes: z.number().nullable(),
-  lastSeenAt: z.string(),
-});
-export type WorkerRow = z.infer<typeof WorkerRow>;
-
-export const Targeting = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('any') }),
-  z.strictObject({ kind: z.literal('workers'), names: z.array(z.string().min(1)).min(1) }),
-  z.strictObject({ kind: z.literal('tags'), tags: z.array(z.string().min(1)).min(1) }),
-]);
-export type Targeting = z.infer<typeof Targeting>;
+const ProjectRef = { folderName: FolderName, projectName: ObjectName };
+const EnvironmentRef = { folderName: FolderName, environmentName: ObjectName };
+const Empty = z.strictObject({});
+const Done = z.object({});
 
 export const apiMethods = {
   'master.info': {
-    input: z.strictObject({}),
+    input: Empty,
     output: z.object({
       version: z.string(),
       protocolVersion: z.number(),
@@ -105,17 +37,82 @@ export const apiMethods = {
       dataDir: z.string(),
     }),
   },
-  'catalog.tree': {
-    input: z.strictObject({}),
-    output: z.object({ folders: z.array(FolderInfo) }),
-  },
+  'catalog.tree': { input: Empty, output: z.object({ folders: z.array(FolderInfo) }) },
   'folder.create': {
     input: z.strictObject({ name: FolderName, description: z.string().max(4000).default('') }),
     output: z.object({ created: z.boolean() }),
   },
+  /** Only an empty folder (no projects, no environments) can be deleted, as in SSISDB. */
+  'folder.delete': { input: z.strictObject({ name: FolderName }), output: Done },
   'project.deploy': {
     input: z.strictObject({ folderName: FolderName, bundle: ProjectBundle }),
     output: z.object({ versionId: z.number(), packageCount: z.number(), unchanged: z.boolean() }),
+  },
+  'project.versions': {
+    input: z.strictObject(ProjectRef),
+    output: z.object({ versions: z.array(VersionRow) }),
+  },
+  'project.restore': {
+    input: z.strictObject({ ...ProjectRef, versionId: z.number().int().positive() }),
+    output: Done,
+  },
+  'project.delete': { input: z.strictObject(ProjectRef), output: Done },
+  /** Project and package parameters with their server values (sensitive values never returned). */
+  'project.parameters': {
+    input: z.strictObject(ProjectRef),
+    output: z.object({
+      parameters: z.array(ParameterInfo.extend({ objectName: z.string(), objectType: z.number() })),
+    }),
+  },
+  /** SSIS "Configure": set (value or referencedVariable) or clear (neither) a server value. */
+  'project.configure': {
+    input: z.strictObject({
+      ...ProjectRef,
+      /** "$Project::Name" or "$Package::Name" with packageName for package parameters. */
+      reference: z.string().regex(/^\$(Project|Package)::.+$/, 'must be $Project::Name or $Package::Name'),
+      packageName: ObjectName.optional(),
+      value: ParameterValue.optional(),
+      referencedVariable: ObjectName.optional(),
+    }),
+    output: Done,
+  },
+  'project.references': {
+    input: z.strictObject(ProjectRef),
+    output: z.object({ references: z.array(ReferenceInfo) }),
+  },
+  'reference.add': {
+    input: z.strictObject({
+      ...ProjectRef,
+      /** Absent: the environment is in the project's own folder (a relative reference). */
+      environmentFolderName: FolderName.optional(),
+      environmentName: ObjectName,
+    }),
+    output: z.object({ referenceId: z.number() }),
+  },
+  'reference.remove': { input: z.strictObject({ referenceId: z.number().int().positive() }), output: Done },
+  'environment.list': {
+    input: z.strictObject({ folderName: FolderName }),
+    output: z.object({ environments: z.array(EnvironmentInfo) }),
+  },
+  'environment.create': {
+    input: z.strictObject({ ...EnvironmentRef, description: z.string().max(4000).default('') }),
+    output: Done,
+  },
+  'environment.delete': { input: z.strictObject(EnvironmentRef), output: Done },
+  'environment.setVariable': {
+    input: z.strictObject({
+      ...EnvironmentRef,
+      name: ObjectName,
+      dataType: ParameterDataType,
+      value: ParameterValue,
+      sensitive: z.boolean().default(false),
+      description: z.string().max(4000).default(''),
+    }),
+    output: Done,
+  },
+  'environment.deleteVariable': {
+    input: z.strictObject({ ...EnvironmentRef, name: ObjectName }),
+    output: Done,
   },
   'execution.create': {
     input: z.strictObject({
@@ -124,9 +121,19 @@ export const apiMethods = {
       packageName: ObjectName,
       /** Keys: "Name", "$Package::Name" or "$Project::Name". */
       parameters: z.record(z.string(), ParameterValue).default({}),
+      /** An environment reference of the project, for parameters configured to reference variables. */
+      referenceId: z.number().int().positive().optional(),
       retryCount: z.number().int().min(0).max(100).default(0),
       priority: z.number().int().min(-1000).max(1000).default(0),
-      loggingLevel: z.number().int().default(1),
+      /** Default: the catalog property SERVER_LOGGING_LEVEL. */
+      loggingLevel: z
+        .number()
+        .int()
+        .refine(
+          (v) => [0, 1, 2, 3, 4, 100].includes(v),
+          'must be 0 None, 1 Basic, 2 Performance, 3 Verbose, 4 RuntimeLineage or 100 Custom',
+        )
+        .optional(),
       timeoutMs: z.number().int().positive().nullable().default(null),
       targeting: Targeting.default({ kind: 'any' }),
     }),
@@ -136,25 +143,46 @@ export const apiMethods = {
     input: z.strictObject({
       limit: z.number().int().min(1).max(1000).default(100),
       beforeId: z.number().int().positive().optional(),
+      folderName: z.string().optional(),
+      projectName: z.string().optional(),
+      packageName: z.string().optional(),
+      statuses: z.array(z.number().int().min(1).max(9)).max(9).optional(),
+      createdAfter: z.iso.datetime().optional(),
+      createdBefore: z.iso.datetime().optional(),
     }),
-    output: z.object({ executions: z.array(ExecutionRow) }),
+    output: z.object({ executions: z.array(ExecutionRow), total: z.number() }),
   },
   'execution.get': {
     input: z.strictObject({ executionId: z.number().int().positive() }),
     output: z.object({ execution: ExecutionRow }),
+  },
+  'execution.parameters': {
+    input: z.strictObject({ executionId: z.number().int().positive() }),
+    output: z.object({ parameters: z.array(ExecutionParameterRow) }),
+  },
+  'execution.statistics': {
+    input: z.strictObject({ executionId: z.number().int().positive() }),
+    output: z.object({ statistics: z.array(StatisticRow) }),
   },
   'execution.messages': {
     input: z.strictObject({
       executionId: z.number().int().positive(),
       afterMessageId: z.number().int().nonnegative().default(0),
       limit: z.number().int().min(1).max(10_000).default(1000),
+      messageTypes: z.array(z.number().int()).max(32).optional(),
     }),
     output: z.object({ messages: z.array(MessageRow) }),
   },
-  'worker.list': {
-    input: z.strictObject({}),
-    output: z.object({ workers: z.array(WorkerRow) }),
+  'worker.list': { input: Empty, output: z.object({ workers: z.array(WorkerRow) }) },
+  'worker.health': {
+    input: z.strictObject({
+      workerId: z.string().min(1),
+      limit: z.number().int().min(1).max(10_000).default(720),
+    }),
+    output: z.object({ samples: z.array(HealthSample) }),
   },
+  'property.list': { input: Empty, output: z.object({ properties: z.array(PropertyRow) }) },
+  'property.set': { input: z.strictObject({ name: z.string().min(1), value: z.string() }), output: Done },
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;

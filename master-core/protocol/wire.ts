@@ -75,6 +75,16 @@ export const TaskEvent = z.strictObject({
   packagePath: z.string().max(4096).default(''),
   message: z.string().max(64 * 1024),
 });
+/** One executable's run (SSIS catalog.executable_statistics); result 0 success, 1 failure, 3 cancelled. */
+export const TaskStatistic = z.strictObject({
+  executionPath: z.string().max(4096),
+  taskName: z.string().max(512),
+  startMs: z.number().nonnegative(),
+  endMs: z.number().nonnegative(),
+  result: z.number().int().min(0).max(3),
+});
+export type TaskStatistic = z.infer<typeof TaskStatistic>;
+
 export const TaskFinished = z.strictObject({
   type: z.literal('task.finished'),
   attemptId: Id,
@@ -87,6 +97,7 @@ export const TaskFinished = z.strictObject({
     .string()
     .max(16 * 1024)
     .nullable(),
+  statistics: z.array(TaskStatistic).max(10_000).default([]),
 });
 
 export const WorkerMessage = z.discriminatedUnion('type', [

@@ -8,6 +8,7 @@ const param = (name: string, scope: 'Project' | 'Package') => ({
   required: false,
   sensitive: false,
   description: '',
+  serverValue: null,
 });
 
 const project = (name: string, packages: string[]) => ({
@@ -17,6 +18,7 @@ const project = (name: string, packages: string[]) => ({
   deployedAt: '2026-01-01T00:00:00.000Z',
   deployedBy: 'me',
   parameters: [param('Env', 'Project')],
+  references: [],
   packages: packages.map((p) => ({
     name: p,
     description: '',
@@ -27,6 +29,11 @@ const project = (name: string, packages: string[]) => ({
 
 /** A small catalog for tests: two folders, one project with two packages, one empty project. */
 export const folders: FolderInfo[] = [
-  { name: 'Sales', description: '', projects: [project('Load', ['b.pkg', 'a.pkg']), project('Empty', [])] },
-  { name: 'Finance', description: '', projects: [] },
+  {
+    name: 'Sales',
+    description: '',
+    projects: [project('Load', ['b.pkg', 'a.pkg']), project('Empty', [])],
+    environments: [],
+  },
+  { name: 'Finance', description: '', projects: [], environments: [] },
 ];

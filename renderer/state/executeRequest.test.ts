@@ -25,8 +25,9 @@ function param(
     required: false,
     sensitive: false,
     description: '',
+    serverValue: null,
     ...extra,
-  };
+  } as ParameterInfo;
 }
 
 const target: ExecuteTarget = {

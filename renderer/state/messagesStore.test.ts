@@ -6,6 +6,7 @@ const message = (messageId: number): MessageRow => ({
   messageId,
   executionId: 1,
   attemptNumber: 1,
+  packagePath: '\\Package',
   time: '2026-01-01T00:00:00.000Z',
   messageType: 70,
   sourceType: 30,

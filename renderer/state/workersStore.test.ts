@@ -15,6 +15,11 @@ function worker(workerId: string, name: string, online = true): WorkerRow {
     cpuPercent: null,
     freeMemoryBytes: null,
     lastSeenAt: '2026-01-01T00:00:00.000Z',
+    description: '',
+    totalMemoryBytes: 0,
+    cpuCount: 1,
+    os: 'linux x64',
+    agentVersion: '0.1.0',
   };
 }
 

@@ -4,10 +4,13 @@ export interface EngineEvent {
   messageType: number;
   sourceType: number;
   sourceName: string;
+  /** SSIS package_path, e.g. \\Package\\Build message. */
+  packagePath: string;
   message: string;
 }
 
-export type EmitEvent = (event: Omit<EngineEvent, 'timeMs'>) => void;
+/** Tasks emit without time and path; the engine adds both. */
+export type EmitEvent = (event: Omit<EngineEvent, 'timeMs' | 'packagePath'>) => void;
 
 /** Messages longer than this are cut, with a note, so one runaway line cannot flood the catalog. */
 export const MAX_MESSAGE_CHARS = 8 * 1024;

@@ -29,7 +29,11 @@ process.on('message', (raw: unknown) => {
     (event) => void send({ type: 'host.event', ...event }),
     controller.signal,
   )
-    .catch((error: unknown) => ({ outcome: 'failed' as const, error: `engine error: ${errorText(error)}` }))
+    .catch((error: unknown) => ({
+      outcome: 'failed' as const,
+      error: `engine error: ${errorText(error)}`,
+      statistics: [],
+    }))
     .then(async (result) => {
       await send({ type: 'host.result', ...result });
       process.disconnect?.();

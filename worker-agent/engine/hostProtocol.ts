@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskAssignment } from '../../master-core/protocol/wire';
+import { TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
 
 /** IPC between the agent and one execution host process. */
 export const HostRun = z.strictObject({
@@ -17,12 +17,14 @@ export const HostEvent = z.strictObject({
   messageType: z.number().int(),
   sourceType: z.number().int(),
   sourceName: z.string(),
+  packagePath: z.string(),
   message: z.string(),
 });
 export const HostResult = z.strictObject({
   type: z.literal('host.result'),
   outcome: z.enum(['succeeded', 'failed']),
   error: z.string().nullable(),
+  statistics: z.array(TaskStatistic),
 });
 export const HostOutbound = z.discriminatedUnion('type', [HostEvent, HostResult]);
 export type HostOutbound = z.infer<typeof HostOutbound>;

@@ -46,7 +46,12 @@ describe('runPackage', () => {
         },
       ]),
     );
-    expect(result).toEqual({ outcome: 'succeeded', error: null });
+    expect(result).toMatchObject({ outcome: 'succeeded', error: null });
+    expect(result.statistics.map((st) => [st.executionPath, st.result])).toEqual([
+      ['\\Package\\Set', 0],
+      ['\\Package\\Echo', 0],
+    ]);
+    expect(result.statistics.every((st) => st.endMs >= st.startMs)).toBe(true);
     expect(text).toContain(`Echo|${MessageType.information}|n=3`);
     expect(text).toContain(`Echo|${MessageType.warning}|careful`);
     const setDone = text.findIndex((t) => t.startsWith(`Set|${MessageType.postExecute}|Set: finished in`));
@@ -61,10 +66,12 @@ describe('runPackage', () => {
         { name: 'Never', type: 'script', code: "log.info('should not run')" },
       ]),
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       outcome: 'failed',
       error: 'task Bad failed: process exited with code 3; the task expects 0',
     });
+    expect(result.statistics.map((st) => [st.taskName, st.result])).toEqual([['Bad', 1]]);
+    expect(events.find((e) => e.messageType === MessageType.taskFailed)?.packagePath).toBe('\\Package\\Bad');
     expect(events.some((e) => e.messageType === MessageType.taskFailed && e.sourceName === 'Bad')).toBe(true);
     expect(events.some((e) => e.sourceName === 'Never')).toBe(false);
   });

@@ -45,7 +45,7 @@ CREATE TABLE executions (
   folder_name              TEXT NOT NULL,
   project_name             TEXT NOT NULL,
   package_name             TEXT NOT NULL,
-  version_id               INTEGER NOT NULL REFERENCES project_versions(version_id),
+  version_id               INTEGER REFERENCES project_versions(version_id) ON DELETE SET NULL,
   status                   INTEGER NOT NULL,
   created_time             TEXT NOT NULL,
   start_time               TEXT,

@@ -1,0 +1,29 @@
+import type { Db } from './db';
+import type { SecretBox } from '../secretBox';
+import { createProjectsRepo } from './projectsRepo';
+import { createVersionsRepo } from './versionsRepo';
+import { createEnvironmentsRepo } from './environmentsRepo';
+import { createParameterValuesRepo } from './parameterValuesRepo';
+import { createExecutionsRepo } from './executionsRepo';
+import { createExecutionQueriesRepo } from './executionQueriesRepo';
+import { createMessagesRepo } from './messagesRepo';
+import { createWorkersRepo } from './workersRepo';
+import { createPropertiesRepo } from './propertiesRepo';
+
+/** Every repository of the catalog over one connection. */
+export function createRepos(db: Db, box: SecretBox) {
+  return {
+    db,
+    projects: createProjectsRepo(db),
+    versions: createVersionsRepo(db),
+    environments: createEnvironmentsRepo(db, box),
+    parameterValues: createParameterValuesRepo(db, box),
+    executions: createExecutionsRepo(db, box),
+    executionQueries: createExecutionQueriesRepo(db, box),
+    messages: createMessagesRepo(db),
+    workers: createWorkersRepo(db),
+    properties: createPropertiesRepo(db),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;

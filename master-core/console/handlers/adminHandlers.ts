@@ -1,0 +1,24 @@
+import { PROTOCOL_VERSION } from '../../protocol/wire';
+import type { HandlerDeps, HandlerGroup } from './context';
+
+type AdminMethods = 'master.info' | 'worker.list' | 'worker.health' | 'property.list' | 'property.set';
+
+/** The master itself, workers, and catalog properties. */
+export function adminHandlers(deps: HandlerDeps): HandlerGroup<AdminMethods> {
+  const { repos } = deps;
+  return {
+    'master.info': async () => ({
+      version: deps.version,
+      protocolVersion: PROTOCOL_VERSION,
+      agentUrl: deps.agentUrl(),
+      dataDir: deps.dataDir,
+    }),
+    'worker.list': async () => ({ workers: await deps.listWorkers() }),
+    'worker.health': async (input) => ({ samples: await repos.workers.health(input.workerId, input.limit) }),
+    'property.list': async () => ({ properties: await repos.properties.list() }),
+    'property.set': async (input) => {
+      await repos.properties.set(input.name, input.value);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { adminHandlers } from './adminHandlers';
+import { catalogHandlers } from './catalogHandlers';
+import { environmentHandlers } from './environmentHandlers';
+import { executionHandlers } from './executionHandlers';
+import type { HandlerDeps, Handlers } from './context';
+
+export type { HandlerContext, HandlerDeps, Handlers } from './context';
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    ...adminHandlers(deps),
+    ...catalogHandlers(deps),
+    ...environmentHandlers(deps),
+    ...executionHandlers(deps),
+  };
+}

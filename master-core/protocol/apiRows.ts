@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { ParameterDataType, ParameterValue } from './packageFormat';
+
+/** Rows the console API returns. One schema each: the TypeScript type and the validation. */
+
+/** SSIS object types of parameters: 20 project, 30 package, 50 execution (system). */
+export const ParameterObjectType = z.union([z.literal(20), z.literal(30)]);
+
+/** A server-side value (SSIS "Configure"): a literal, or a reference to an environment variable. */
+export const ServerValue = z.discriminatedUnion('kind', [
+  /** `value` is null when the parameter is sensitive: it is never returned. */
+  z.object({ kind: z.literal('value'), value: ParameterValue.nullable() }),
+  z.object({ kind: z.literal('reference'), variableName: z.string() }),
+]);
+export type ServerValue = z.infer<typeof ServerValue>;
+
+export const ParameterInfo = z.object({
+  name: z.string(),
+  /** "$Project::X" or "$Package::X": the name used in references and in execution.create. */
+  reference: z.string(),
+  dataType: ParameterDataType,
+  /** Null for a sensitive parameter: design defaults of sensitive parameters are never returned. */
+  defaultValue: ParameterValue.nullable(),
+  required: z.boolean(),
+  sensitive: z.boolean(),
+  description: z.string(),
+  serverValue: ServerValue.nullable().default(null),
+});
+export type ParameterInfo = z.infer<typeof ParameterInfo>;
+
+export const PackageInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  taskCount: z.number(),
+  parameters: z.array(ParameterInfo),
+});
+export const ReferenceInfo = z.object({
+  referenceId: z.number(),
+  /** R: an environment in the project's own folder; A: in the named folder. */
+  referenceType: z.enum(['R', 'A']),
+  environmentFolderName: z.string(),
+  environmentName: z.string(),
+});
+export type ReferenceInfo = z.infer<typeof ReferenceInfo>;
+export const ProjectInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  versionId: z.number(),
+  deployedAt: z.string(),
+  deployedBy: z.string(),
+  parameters: z.array(ParameterInfo),
+  packages: z.array(PackageInfo),
+  references: z.array(ReferenceInfo).default([]),
+});
+export const EnvironmentVariableInfo = z.object({
+  name: z.string(),
+  dataType: ParameterDataType,
+  /** Null when sensitive. */
+  value: ParameterValue.nullable(),
+  sensitive: z.boolean(),
+  description: z.string(),
+});
+export const EnvironmentInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  variables: z.array(EnvironmentVariableInfo),
+});
+export type EnvironmentInfo = z.infer<typeof EnvironmentInfo>;
+export const FolderInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  projects: z.array(ProjectInfo),
+  environments: z.array(EnvironmentInfo).default([]),
+});
+export type FolderInfo = z.infer<typeof FolderInfo>;
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+export type PackageInfo = z.infer<typeof PackageInfo>;
+
+export const VersionRow = z.object({
+  versionId: z.number(),
+  deployedAt: z.string(),
+  deployedBy: z.string(),
+  contentHash: z.string(),
+  description: z.string(),
+  packageNames: z.array(z.string()),
+  isCurrent: z.boolean(),
+});
+export type VersionRow = z.infer<typeof VersionRow>;
+
+export const Targeting = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('any') }),
+  z.strictObject({ kind: z.literal('workers'), names: z.array(z.string().min(1)).min(1) }),
+  z.strictObject({ kind: z.literal('tags'), tags: z.array(z.string().min(1)).min(1) }),
+]);
+export type Targeting = z.infer<typeof Targeting>;
+
+export const ExecutionRow = z.object({
+  executionId: z.number(),
+  folderName: z.string(),
+  projectName: z.string(),
+  packageName: z.string(),
+  /** The project version it runs; null once version cleanup removed that version. */
+  versionId: z.number().nullable(),
+  status: z.number(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  workerName: z.string().nullable(),
+  machineName: z.string().nullable(),
+  attempts: z.number(),
+  retryCount: z.number(),
+  priority: z.number(),
+  loggingLevel: z.number(),
+  timeoutMs: z.number().nullable(),
+  targeting: Targeting,
+  environmentName: z.string().nullable(),
+  createdBy: z.string(),
+  lastError: z.string().nullable(),
+});
+export type ExecutionRow = z.infer<typeof ExecutionRow>;
+
+export const ExecutionParameterRow = z.object({
+  objectType: z.union([z.literal(20), z.literal(30), z.literal(50)]),
+  name: z.string(),
+  dataType: z.string(),
+  sensitive: z.boolean(),
+  /** Null when sensitive. */
+  value: ParameterValue.nullable(),
+  /** Where the value came from: execution, server, environment, default or system. */
+  source: z.string(),
+});
+export type ExecutionParameterRow = z.infer<typeof ExecutionParameterRow>;
+
+export const StatisticRow = z.object({
+  attemptNumber: z.number(),
+  executionPath: z.string(),
+  taskName: z.string(),
+  startTime: z.string(),
+  endTime: z.string(),
+  durationMs: z.number(),
+  /** SSIS execution_result: 0 success, 1 failure, 2 completion, 3 cancelled. */
+  executionResult: z.number(),
+});
+export type StatisticRow = z.infer<typeof StatisticRow>;
+
+export const MessageRow = z.object({
+  messageId: z.number(),
+  executionId: z.number(),
+  attemptNumber: z.number().nullable(),
+  time: z.string(),
+  messageType: z.number(),
+  sourceType: z.number(),
+  sourceName: z.string(),
+  packagePath: z.string().default(''),
+  message: z.string(),
+});
+export type MessageRow = z.infer<typeof MessageRow>;
+
+export const WorkerRow = z.object({
+  workerId: z.string(),
+  name: z.string(),
+  description: z.string().default(''),
+  machineName: z.string(),
+  tags: z.array(z.string()),
+  enabled: z.boolean(),
+  online: z.boolean(),
+  maxTasks: z.number(),
+  runningTasks: z.number(),
+  cpuPercent: z.number().nullable(),
+  freeMemoryBytes: z.number().nullable(),
+  totalMemoryBytes: z.number().default(0),
+  cpuCount: z.number().default(0),
+  os: z.string().default(''),
+  agentVersion: z.string().default(''),
+  lastSeenAt: z.string(),
+});
+export type WorkerRow = z.infer<typeof WorkerRow>;
+
+export const HealthSample = z.object({
+  timeMs: z.number(),
+  cpuPercent: z.number(),
+  freeMemoryBytes: z.number(),
+  runningTasks: z.number(),
+});
+export type HealthSample = z.infer<typeof HealthSample>;
+
+export const PropertyRow = z.object({ name: z.string(), value: z.string(), description: z.string() });
+export type PropertyRow = z.infer<typeof PropertyRow>;
