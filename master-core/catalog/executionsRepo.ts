@@ -125,7 +125,10 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
   }
 
   /** Decrypted parameter values keyed by reference, for the worker that runs the attempt. */
-  async function assignmentValues(q: Queries, executionId: number): Promise<Record<string, ParameterValue>> {
+  async function assignmentValues(
+    q: Queries,
+    executionId: number,
+  ): Promise<{ values: Record<string, ParameterValue>; sensitive: string[] }> {
     const rows = await q.all<{
       object_type: number;
       parameter_name: string;
@@ -136,14 +139,13 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
       [executionId],
     );
     const values: Record<string, ParameterValue> = {};
+    const sensitive: string[] = [];
     for (const r of rows) {
-      values[`$${r.object_type === 20 ? 'Project' : 'Package'}::${r.parameter_name}`] = loadValue(
-        box,
-        r.value,
-        r.sensitive === 1,
-      );
+      const reference = `$${r.object_type === 20 ? 'Project' : 'Package'}::${r.parameter_name}`;
+      values[reference] = loadValue(box, r.value, r.sensitive === 1);
+      if (r.sensitive === 1) sensitive.push(reference);
     }
-    return values;
+    return { values, sensitive };
   }
 
   /** Takes the first queued execution this worker may run (priority, then FIFO) and leases it. */
@@ -189,6 +191,7 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
         'SELECT definition_json FROM packages WHERE version_id = ? AND name = ?',
         [pick.version_id, pick.package_name],
       );
+      const values = await assignmentValues(tx, pick.execution_id);
       const assignment: TaskAssignment = {
         attemptId,
         executionId: pick.execution_id,
@@ -197,7 +200,8 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
         projectName: pick.project_name,
         packageName: pick.package_name,
         package: PackageDef.parse(JSON.parse(pkg!.definition_json)),
-        parameterValues: await assignmentValues(tx, pick.execution_id),
+        parameterValues: values.values,
+        sensitiveReferences: values.sensitive,
         loggingLevel: pick.logging_level,
         timeoutMs: pick.timeout_ms,
       };

@@ -72,7 +72,9 @@ describe('catalog integrity check', () => {
     expect(error!.message).toContain(`the catalog ${file} failed its integrity check`);
     expect(error!.message).toContain(!result.ok ? result.problems[0]! : 'unreachable: the check must fail');
     expect(error!.message).toContain(`scaleout catalog restore <backup-file> --data-dir ${dir}`);
-    expect(error!.message).toMatch(/The file was not modified\. Stop the master/);
+    expect(error!.message).toMatch(
+      /The file was not modified\. Restore a backup while the master is stopped:/,
+    );
     expect(sha256(file)).toBe(before);
   });
 

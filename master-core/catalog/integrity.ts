@@ -95,9 +95,9 @@ export function damagedCatalogError(file: string, problems: readonly string[], s
     [
       `the catalog ${file} failed its integrity check (PRAGMA quick_check):`,
       ...listed,
-      `The file was not modified. Stop the master, then restore a backup:`,
+      `The file was not modified. Restore a backup while the master is stopped:`,
       `  scaleout catalog restore <backup-file> --data-dir ${dataDir}`,
-      `(the damaged ${basename(file)} is moved aside, never deleted).`,
+      `(restore moves the damaged ${basename(file)} aside; it never deletes it).`,
     ].join('\n'),
   );
 }

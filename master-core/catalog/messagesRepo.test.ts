@@ -109,6 +109,18 @@ describe('messagesRepo.insertMany', () => {
     );
     expect(ids.map((r) => r.attempt_id)).toEqual(['a1', 'b1', 'a2']);
   });
+
+  it('credits exactly the new rows when a statement mixes replayed and new events', async () => {
+    await repo.insertBatch('w1', [event('a1', 0), event('a2', 1)]);
+    const results = await repo.insertMany([
+      { workerId: 'w1', event: event('a1', 0) },
+      { workerId: 'w2', event: event('b1', 0) },
+      { workerId: 'w1', event: event('a2', 0) },
+      { workerId: 'w1', event: event('a2', 1) },
+    ]);
+    expect(results.get('w1')).toEqual({ touched: new Set([2]), inserted: 1 });
+    expect(results.get('w2')).toEqual({ touched: new Set([1]), inserted: 1 });
+  });
 });
 
 describe('messagesRepo.list', () => {

@@ -134,6 +134,8 @@ export const TaskAssignment = z.strictObject({
   package: PackageDef,
   /** Resolved values keyed by reference name: "$Project::Name" or "$Package::Name". */
   parameterValues: z.record(z.string(), ParameterValue),
+  /** References whose values are sensitive: the engine masks them in every message. */
+  sensitiveReferences: z.array(z.string()).default([]),
   loggingLevel: z.number().int(),
   timeoutMs: z.number().int().positive().nullable(),
 });

@@ -17,6 +17,7 @@ const assignment = {
   parameterValues: { '$Package::Name': 'World', '$Project::Env': 'Prod' },
   loggingLevel: 1,
   timeoutMs: null,
+  sensitiveReferences: [] as string[],
 };
 
 describe('substitute', () => {

@@ -17,6 +17,7 @@ function assignment(tasks: unknown[], extra: Partial<TaskAssignment> = {}): Task
     parameterValues: { '$Package::N': 3 },
     loggingLevel: 1,
     timeoutMs: null,
+    sensitiveReferences: [] as string[],
     ...extra,
   };
 }
@@ -137,5 +138,19 @@ describe('runPackage', () => {
     const { result } = await pending;
     expect(result.outcome).toBe('failed');
     expect(result.error).toMatch(/signal SIGTERM/);
+  });
+});
+
+describe('sensitive values', () => {
+  it('are masked in every message and in the error', async () => {
+    const { result, text } = await run(
+      assignment([{ name: 'Leak', type: 'script', code: "log.info('pw=' + $Package.Pw); throw new Error('bad ' + $Package.Pw)" }], {
+        parameterValues: { '$Package::Pw': 's3cr3t-value' },
+        sensitiveReferences: ['$Package::Pw'],
+      }),
+    );
+    expect(text.join('\n')).not.toContain('s3cr3t-value');
+    expect(text).toContain(`Leak|${MessageType.information}|pw=********`);
+    expect(result.error).toBe('task Leak failed: bad ********');
   });
 });

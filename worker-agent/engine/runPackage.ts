@@ -2,6 +2,7 @@ import { MessageSourceType, MessageType, isLoggedAt } from '../../master-core/pr
 import type { TaskDef } from '../../master-core/protocol/packageFormat';
 import type { TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
 import { createContext } from './context';
+import { createMasker } from './mask';
 import type { PackageContext } from './context';
 import type { EmitEvent, EngineEvent } from './events';
 import { runProcessTask } from './tasks/processTask';
@@ -46,10 +47,12 @@ export async function runPackage(
   signal: AbortSignal,
 ): Promise<PackageResult> {
   const level = assignment.loggingLevel;
+  const mask = createMasker(assignment.sensitiveReferences.map((r) => assignment.parameterValues[r]));
   const emitAt =
     (packagePath: string): EmitEvent =>
     (event) => {
-      if (isLoggedAt(level, event.messageType)) sink({ ...event, packagePath, timeMs: Date.now() });
+      if (isLoggedAt(level, event.messageType))
+        sink({ ...event, message: mask(event.message), packagePath, timeMs: Date.now() });
     };
   const pkg = assignment.package;
   const emitPackage = emitAt('\\Package');
@@ -84,7 +87,7 @@ export async function runPackage(
         messageType: MessageType.postExecute,
         message: `${pkg.name}: finished with failure.`,
       });
-      return { outcome: 'failed', error: `task ${task.name} failed: ${text}`, statistics };
+      return { outcome: 'failed', error: mask(`task ${task.name} failed: ${text}`), statistics };
     }
     const endMs = Date.now();
     statistics.push({ executionPath, taskName: task.name, startMs, endMs, result: RESULT_SUCCESS });
