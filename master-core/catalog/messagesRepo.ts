@@ -54,7 +54,7 @@ export const ROWS_PER_STATEMENT = 100;
 const IDS_PER_LOOKUP = 500;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-const rowPlaceholder = `(${placeholders(COLUMN_COUNT)})`;
+const rowPlaceholder = `(?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', ? / 1000.0, 'unixepoch'), ?, ?, ?, ?, ?)`;
 const insertSqlCache = new Map<number, string>();
 function insertSql(n: number): string {
   let sql = insertSqlCache.get(n);
@@ -99,18 +99,23 @@ async function newRowsOf(tx: Queries, lastID: number, changes: number): Promise<
   return rows.map((r) => r.attempt_id);
 }
 
-function rowValues(executionId: number, event: TaskEvent): unknown[] {
-  return [
-    executionId,
-    event.attemptId,
-    event.seq,
-    new Date(event.timeMs).toISOString(),
-    event.messageType,
-    event.sourceType,
-    event.sourceName,
-    event.packagePath,
-    event.message,
-  ];
+/** The bound values of owned[start..end), flat in column order (no per-row arrays: this is hot). */
+function chunkParams(owned: readonly WorkerEvent[], owners: Map<string, Owner>, start: number, end: number) {
+  const params = new Array<unknown>((end - start) * COLUMN_COUNT);
+  let p = 0;
+  for (let i = start; i < end; i += 1) {
+    const e = owned[i]!.event;
+    params[p++] = owners.get(e.attemptId)!.executionId;
+    params[p++] = e.attemptId;
+    params[p++] = e.seq;
+    params[p++] = e.timeMs;
+    params[p++] = e.messageType;
+    params[p++] = e.sourceType;
+    params[p++] = e.sourceName;
+    params[p++] = e.packagePath;
+    params[p++] = e.message;
+  }
+  return params;
 }
 
 /** Package event messages (SSISDB catalog.event_messages), de-duplicated by (attempt, seq). */
@@ -134,11 +139,15 @@ export function createMessagesRepo(db: Db) {
         result.inserted += 1;
         result.touched.add(owner.executionId);
       };
-      for (let i = 0; i < owned.length; i += ROWS_PER_STATEMENT) {
-        const chunk = owned.slice(i, i + ROWS_PER_STATEMENT);
-        const params = chunk.flatMap((c) => rowValues(owners.get(c.event.attemptId)!.executionId, c.event));
-        const { changes, lastID } = await tx.run(insertSql(chunk.length), params);
-        if (changes === chunk.length) for (const c of chunk) credit(c.event.attemptId);
+      const end = (start: number) => Math.min(owned.length, start + ROWS_PER_STATEMENT);
+      let params = chunkParams(owned, owners, 0, end(0));
+      for (let start = 0; start < owned.length; start += ROWS_PER_STATEMENT) {
+        const stored = tx.run(insertSql(end(start) - start), params);
+        // Build the next statement's values while SQLite runs this one on its thread.
+        params = chunkParams(owned, owners, end(start), end(end(start)));
+        const { changes, lastID } = await stored;
+        if (changes === end(start) - start)
+          for (let i = start; i < end(start); i += 1) credit(owned[i]!.event.attemptId);
         else if (changes > 0) for (const id of await newRowsOf(tx, lastID, changes)) credit(id);
       }
     });

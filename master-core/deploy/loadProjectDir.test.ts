@@ -20,11 +20,15 @@ describe('loadProjectDir', () => {
     expect(bundle.packages.map((p) => p.name).sort()).toEqual(['Countdown', 'Hello']);
   });
 
-  it('reports every problem with its file and field at once', () => {
+  it('reports every problem with its file, line, column and field at once', () => {
     const dir = project({
-      'project.json': JSON.stringify({ name: 'P', parameters: [{ name: 'X', dataType: 'Float' }] }),
+      'project.json': JSON.stringify({ name: 'P', parameters: [{ name: 'X', dataType: 'Float' }] }, null, 2),
       'A.package.json': '{ "name": "A", ',
-      'B.package.json': JSON.stringify({ name: 'B', tasks: [{ name: 'T', type: 'process', command: '' }] }),
+      'B.package.json': JSON.stringify(
+        { name: 'B', tasks: [{ name: 'T', type: 'process', command: '' }] },
+        null,
+        2,
+      ),
     });
     let message = '';
     try {
@@ -32,9 +36,26 @@ describe('loadProjectDir', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/project.json: parameters.0.dataType: Invalid option/);
-    expect(message).toMatch(/A.package.json: not valid JSON/);
-    expect(message).toMatch(/B.package.json: tasks.0.command: must name a program/);
+    expect(message).toMatch(/project.json:6:7: parameters.0.dataType: Invalid option/);
+    expect(message).toMatch(/A.package.json:1:16: \w+ \(not valid JSON\)/);
+    expect(message).toMatch(/B.package.json:7:7: tasks.0.command: must name a program/);
+  });
+
+  it('reports references to parameters or variables that do not exist, with their place', () => {
+    const dir = project({
+      'project.json': JSON.stringify({ name: 'P' }),
+      'K.package.json': JSON.stringify(
+        {
+          name: 'K',
+          tasks: [{ name: 'T', type: 'process', command: 'echo', args: ['ok', '@[$Package::Missing]'] }],
+        },
+        null,
+        2,
+      ),
+    });
+    expect(() => loadProjectDir(dir)).toThrow(
+      /K.package.json:10:9: tasks.0.args.1: unknown reference @\[\$Package::Missing\]/,
+    );
   });
 
   it('refuses a folder without project.json or without packages', () => {

@@ -11,14 +11,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCatalogAdmin } from '../../cli/commands/catalogAdmin';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
-import { removeDir, spawnCli, startMaster } from '../../e2e/harness/processes';
+import { removeDir, runCli, spawnCli, startMaster } from '../../e2e/harness/processes';
 import type { MasterProcess } from '../../e2e/harness/processes';
 import type { ApiClient } from '../protocol/apiClient';
 import { ExecutionStatus } from '../protocol/codes';
+import { backupCatalog, restoreCatalog } from '../catalog/backup';
 import { openDb } from '../catalog/db';
 import { checkIntegrity, openRaw } from '../catalog/integrity';
 import { migrations } from '../catalog/migrate';
@@ -31,15 +30,6 @@ import { loadProjectDir } from '../deploy/loadProjectDir';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const hello = { folderName: 'Samples', projectName: 'HelloScaleOut', packageName: 'Hello' } as const;
-
-/** Runs `scaleout catalog ...` in-process through the command this change adds. */
-async function catalogCli(args: string[]): Promise<string> {
-  let out = '';
-  const program = new Command('scaleout').exitOverride();
-  registerCatalogAdmin(program, (text) => (out += text));
-  await program.parseAsync(['catalog', ...args], { from: 'user' });
-  return out;
-}
 
 /** Keeps submitting executions until stopped; remembers each acknowledged id in order. */
 function submitter(client: ApiClient, lanes = 2) {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeClient } from '../../e2e/harness/client';
 import { removeDir, startMaster } from '../../e2e/harness/processes';
@@ -39,11 +39,12 @@ function seededRandom(seed: number): () => number {
  * and that worker's attempts (they run in <data-dir>/local-worker/attempts/...).
  */
 function leftoverPids(dataDir: string): number[] {
+  const inside = `${dataDir}${sep}`;
   if (!existsSync('/proc/self/cmdline')) {
     const lines = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' }).split('\n');
     return lines
       .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
-      .filter((m): m is RegExpMatchArray => m !== null && m[2]!.includes(dataDir))
+      .filter((m): m is RegExpMatchArray => m !== null && m[2]!.includes(inside))
       .map((m) => Number(m[1]))
       .filter((pid) => pid !== process.pid);
   }
@@ -59,28 +60,28 @@ function leftoverPids(dataDir: string): number[] {
     .filter((pid) => {
       const commandLine = read(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
       const cwd = read(() => readlinkSync(`/proc/${pid}/cwd`));
-      return commandLine.includes(dataDir) || cwd.startsWith(dataDir);
+      return commandLine.includes(inside) || cwd.startsWith(inside);
     })
     .map(Number);
 }
 
 /** SIGKILLs the leftovers and waits (bounded) until none is left, so no orphan meets the next master. */
 async function killLeftovers(dataDir: string): Promise<number> {
-  let killed = 0;
+  const killed = new Set<number>();
   for (let pass = 0; pass < 100; pass += 1) {
     const pids = leftoverPids(dataDir);
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed += 1;
+        killed.add(pid);
       } catch {
         // already gone
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return killed;
+  return killed.size;
 }
 
 interface Round {

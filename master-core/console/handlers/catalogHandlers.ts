@@ -1,3 +1,5 @@
+import { ScaleOutError } from '../../protocol/errors';
+import { validateBundle } from '../../execution/validateBundle';
 import type { HandlerDeps, HandlerGroup } from './context';
 
 type CatalogMethods =
@@ -35,6 +37,14 @@ export function catalogHandlers({ repos, bus }: HandlerDeps): HandlerGroup<Catal
       return {};
     },
     'project.deploy': async (input, ctx) => {
+      const problems = validateBundle(input.bundle);
+      if (problems.length > 0) {
+        throw new ScaleOutError(
+          'VALIDATION_FAILED',
+          `project ${input.bundle.project.name} is not valid:\n  ${problems.map((p) => `${p.where}: ${p.path}: ${p.message}`).join('\n  ')}`,
+          { field: 'bundle' },
+        );
+      }
       const result = await repos.projects.deploy(input.folderName, input.bundle, ctx.principal);
       if (!result.unchanged) {
         if ((await repos.properties.get('VERSION_CLEANUP_ENABLED')) === 'TRUE') {
