@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStatus, MessageType, terminalStatuses } from '../protocol/codes';
 import type { ApiClient } from '../protocol/apiClient';
-import { ScaleOutError } from '../protocol/errors';
+import type { ScaleOutError } from '../protocol/errors';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
 import { startWorker } from '../../e2e/harness/processes';
 import type { Spawned } from '../../e2e/harness/processes';
