@@ -19,6 +19,8 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   external: ['sqlite3', 'bufferutil', 'utf-8-validate', 'electron'],
+  // Prefer ES module builds: some packages' UMD main (jsonc-parser) hides its requires from the bundler.
+  mainFields: ['module', 'main'],
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });

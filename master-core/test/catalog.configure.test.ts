@@ -24,8 +24,8 @@ describe('parameter values resolve execution > environment/server > default', ()
     await client.call('folder.create', { name: 'Shared' });
   });
   afterAll(async () => {
-    await worker.stop();
-    await master.cleanup();
+    await worker?.stop();
+    await master?.cleanup();
   });
 
   async function runAndRead(input: Record<string, unknown>) {
