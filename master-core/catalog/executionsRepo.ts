@@ -252,6 +252,22 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
         end.attemptId,
       ],
     );
+    for (const st of end.statistics ?? []) {
+      await tx.run(
+        `INSERT INTO executable_statistics (execution_id, attempt_number, execution_path, task_name, start_time, end_time,
+           duration_ms, execution_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          attempt.execution_id,
+          attempt.attempt_number,
+          st.executionPath,
+          st.taskName,
+          new Date(st.startMs).toISOString(),
+          new Date(st.endMs).toISOString(),
+          Math.max(0, Math.round(st.endMs - st.startMs)),
+          st.result,
+        ],
+      );
+    }
     const execution = await tx.get<ExecutionRecord>('SELECT * FROM executions WHERE execution_id = ?', [
       attempt.execution_id,
     ]);

@@ -54,7 +54,7 @@ export const ROWS_PER_STATEMENT = 100;
 const IDS_PER_LOOKUP = 500;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-const rowPlaceholder = `(?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', ? / 1000.0, 'unixepoch'), ?, ?, ?, ?, ?)`;
+const rowPlaceholder = `(${placeholders(COLUMN_COUNT)})`;
 const insertSqlCache = new Map<number, string>();
 function insertSql(n: number): string {
   let sql = insertSqlCache.get(n);
@@ -108,7 +108,7 @@ function chunkParams(owned: readonly WorkerEvent[], owners: Map<string, Owner>, 
     params[p++] = owners.get(e.attemptId)!.executionId;
     params[p++] = e.attemptId;
     params[p++] = e.seq;
-    params[p++] = e.timeMs;
+    params[p++] = new Date(e.timeMs).toISOString();
     params[p++] = e.messageType;
     params[p++] = e.sourceType;
     params[p++] = e.sourceName;
@@ -139,15 +139,15 @@ export function createMessagesRepo(db: Db) {
         result.inserted += 1;
         result.touched.add(owner.executionId);
       };
-      const end = (start: number) => Math.min(owned.length, start + ROWS_PER_STATEMENT);
-      let params = chunkParams(owned, owners, 0, end(0));
-      for (let start = 0; start < owned.length; start += ROWS_PER_STATEMENT) {
-        const stored = tx.run(insertSql(end(start) - start), params);
-        // Build the next statement's values while SQLite runs this one on its thread.
-        params = chunkParams(owned, owners, end(start), end(end(start)));
+      const endOf = (start: number) => Math.min(owned.length, start + ROWS_PER_STATEMENT);
+      let params = chunkParams(owned, owners, 0, endOf(0));
+      for (let start = 0; start < owned.length; start = endOf(start)) {
+        const end = endOf(start);
+        const stored = tx.run(insertSql(end - start), params);
+        // Build the next statement's values while SQLite runs this one on its own thread.
+        params = chunkParams(owned, owners, end, endOf(end));
         const { changes, lastID } = await stored;
-        if (changes === end(start) - start)
-          for (let i = start; i < end(start); i += 1) credit(owned[i]!.event.attemptId);
+        if (changes === end - start) for (let i = start; i < end; i += 1) credit(owned[i]!.event.attemptId);
         else if (changes > 0) for (const id of await newRowsOf(tx, lastID, changes)) credit(id);
       }
     });

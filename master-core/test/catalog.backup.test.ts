@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
 import { removeDir, runCli, spawnCli, startMaster } from '../../e2e/harness/processes';
@@ -99,15 +99,13 @@ describe('catalog backup and restore with a real master', () => {
     await waitForExecution(client, submissions.acked[0]!, (e) => e.status === ExecutionStatus.succeeded);
     ackedBeforeBackup.push(...submissions.acked);
 
-    const output = await catalogCli(['backup', backupFile, '--data-dir', dataDir]);
+    const result = await backupCatalog(join(dataDir, 'catalog.sqlite'), backupFile);
     const countAtBackup = submissions.acked.length;
     await submissions.until(countAtBackup + 3);
     await submissions.stop();
     ackedAfterBackup = submissions.acked.at(-1)!;
 
-    expect(output).toMatch(/Backed up .*catalog\.sqlite\n\s+to .*catalog-backup\.sqlite/);
-    expect(output).toContain(`schema version:   ${migrations.length}`);
-    expect(output).toContain('integrity_check:  ok');
+    expect(result).toMatchObject({ file: backupFile, userVersion: migrations.length });
     const copy = await openRaw(backupFile, 'readonly');
     expect(await checkIntegrity(copy, 'integrity_check')).toEqual({ ok: true });
     expect(await copy.all('PRAGMA foreign_key_check')).toEqual([]);
@@ -125,18 +123,19 @@ describe('catalog backup and restore with a real master', () => {
   });
 
   it('refuses to restore while the master runs, and restores once it is stopped', async () => {
-    await expect(catalogCli(['restore', backupFile, '--data-dir', dataDir])).rejects.toMatchObject({
+    await expect(restoreCatalog(backupFile, dataDir)).rejects.toMatchObject({
       code: 'CONFLICT',
-      field: '--data-dir',
+      field: 'dataDir',
       message: expect.stringContaining(`a master is running from ${dataDir} (pid ${master!.child.pid})`),
     });
     expect(readdirSync(dataDir).filter((f) => f.includes('before-restore'))).toEqual([]);
 
     expect(await master!.stop()).toBe(0);
-    const output = await catalogCli(['restore', backupFile, '--data-dir', dataDir]);
-    expect(output).toContain('integrity_check:  ok');
-    expect(output).toMatch(/moved aside \(not deleted\): .*catalog\.sqlite\.before-restore-/);
-    expect(readdirSync(dataDir).filter((f) => f.includes('before-restore'))).toHaveLength(1);
+    const restored = await restoreCatalog(backupFile, dataDir);
+    expect(restored.movedAside).toMatch(/catalog\.sqlite\.before-restore-/);
+    expect(readdirSync(dataDir).filter((f) => f.includes('before-restore'))).toEqual([
+      basename(restored.movedAside!),
+    ]);
 
     master = await startMaster([], dataDir);
     const client = nodeClient(master.consoleUrl, master.consoleToken);
@@ -179,7 +178,7 @@ describe('catalog backup and restore with a real master', () => {
     expect(existsSync(join(dataDir, 'master.json'))).toBe(false);
 
     // The way back is the one the message names.
-    await catalogCli(['restore', backupFile, '--data-dir', dataDir]);
+    await restoreCatalog(backupFile, dataDir);
     master = await startMaster([], dataDir);
     expect(await master.stop()).toBe(0);
     master = null;
@@ -193,10 +192,69 @@ describe('catalog backup and restore with a real master', () => {
     await db.close();
     const catalog = join(dataDir, 'catalog.sqlite');
     const before = sha256(catalog);
-    await expect(catalogCli(['restore', newer, '--data-dir', dataDir])).rejects.toMatchObject({
-      field: 'file',
+    await expect(restoreCatalog(newer, dataDir)).rejects.toMatchObject({
+      field: 'backupFile',
       message: expect.stringMatching(/written by a newer Scale Out; this version knows up to \d+/),
     });
     expect(sha256(catalog)).toBe(before);
+  });
+});
+
+/**
+ * The same through the built CLI, once cli/program.ts registers `scaleout catalog` (one line, kept
+ * by the owner of that file): until then this block is skipped, and says so.
+ */
+// Only "unknown command" skips: a CLI that is broken otherwise must fail these tests, not skip them.
+const cliHasCatalog = !/unknown command 'catalog'/.test((await runCli(['catalog', 'backup'])).stderr);
+if (!cliHasCatalog)
+  console.warn('`scaleout catalog` is not registered in cli/program.ts yet: CLI tests skipped');
+
+describe.runIf(cliHasCatalog)('scaleout catalog backup|restore', () => {
+  let master: MasterProcess | null = null;
+  const spare = mkdtempSync(join(tmpdir(), 'scaleout-backups-'));
+  const backupFile = join(spare, 'backup.sqlite');
+
+  afterAll(async () => {
+    await master?.stop('SIGKILL');
+    if (master) removeDir(master.dataDir);
+    removeDir(spare);
+  });
+
+  it('backs up a running master, says what it did, and refuses to overwrite without --force', async () => {
+    master = await startMaster();
+    const client = nodeClient(master.consoleUrl, master.consoleToken);
+    await client.call('project.deploy', {
+      folderName: 'Samples',
+      bundle: loadProjectDir('samples/HelloScaleOut'),
+    });
+    const args = ['catalog', 'backup', backupFile, '--data-dir', master.dataDir];
+    const first = await runCli(args);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toContain(`Backed up ${join(master.dataDir, 'catalog.sqlite')}`);
+    expect(first.stdout).toMatch(/size: +\d/);
+    expect(first.stdout).toContain(`schema version:   ${migrations.length} (PRAGMA user_version)`);
+    expect(first.stdout).toContain('integrity_check:  ok');
+
+    const again = await runCli(args);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`scaleout: ${backupFile} already exists (--force overwrites it) [file]\n`);
+    expect((await runCli([...args, '--force'])).code).toBe(0);
+  });
+
+  it('refuses to restore while the master runs, naming --data-dir, and restores once it is stopped', async () => {
+    const dataDir = master!.dataDir;
+    const args = ['catalog', 'restore', backupFile, '--data-dir', dataDir];
+    const refused = await runCli(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /a master is running from .* \(pid \d+\); stop it before restoring.*\[--data-dir\]/,
+    );
+
+    expect(await master!.stop()).toBe(0);
+    const restored = await runCli(args);
+    expect(restored).toMatchObject({ code: 0, stderr: '' });
+    expect(restored.stdout).toContain('integrity_check:  ok');
+    expect(restored.stdout).toMatch(/moved aside \(not deleted\): .*catalog\.sqlite\.before-restore-/);
+    master = await startMaster([], dataDir);
   });
 });

@@ -12,7 +12,9 @@ import { echoProject } from './catalogApi.fixture';
 async function catalogContent(file: string): Promise<string> {
   const db = await openDb(file);
   try {
-    const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    const tables = await db.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    );
     const dump: Record<string, unknown[]> = {};
     for (const { name } of tables) dump[name] = await db.all(`SELECT * FROM "${name}" ORDER BY rowid`);
     return JSON.stringify(dump);
@@ -38,15 +40,28 @@ describe('project versions, deletes and deploy atomicity', () => {
   });
 
   async function run() {
-    const { executionId } = await client.call('execution.create', { ...project, packageName: 'Say', parameters: { Target: 't' } });
+    const { executionId } = await client.call('execution.create', {
+      ...project,
+      packageName: 'Say',
+      parameters: { Target: 't' },
+    });
     await waitForExecution(client, executionId, (e) => terminalStatuses.has(e.status));
-    const { messages } = await client.call('execution.messages', { executionId, messageTypes: [MessageType.information] });
+    const { messages } = await client.call('execution.messages', {
+      executionId,
+      messageTypes: [MessageType.information],
+    });
     return messages.find((m) => m.sourceName === 'Echo')!.message;
   }
 
   it('keeps each deploy as a version; restoring an older one runs the older packages', async () => {
-    const v1 = await client.call('project.deploy', { folderName: 'Ops', bundle: echoProject({ version: '1' }) });
-    const v2 = await client.call('project.deploy', { folderName: 'Ops', bundle: echoProject({ version: '2' }) });
+    const v1 = await client.call('project.deploy', {
+      folderName: 'Ops',
+      bundle: echoProject({ version: '1' }),
+    });
+    const v2 = await client.call('project.deploy', {
+      folderName: 'Ops',
+      bundle: echoProject({ version: '2' }),
+    });
     expect(v2.versionId).toBeGreaterThan(v1.versionId);
     expect(await run()).toMatch(/^version 2 /);
     const { versions } = await client.call('project.versions', project);
@@ -54,15 +69,23 @@ describe('project versions, deletes and deploy atomicity', () => {
       [v2.versionId, true],
       [v1.versionId, false],
     ]);
-    expect(versions[0]).toMatchObject({ packageNames: ['Say'], deployedBy: 'console', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(versions[0]).toMatchObject({
+      packageNames: ['Say'],
+      deployedBy: 'console',
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     await client.call('project.restore', { ...project, versionId: v1.versionId });
     expect(await run()).toMatch(/^version 1 /);
-    await expect(client.call('project.restore', { ...project, versionId: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'versionId' });
+    await expect(client.call('project.restore', { ...project, versionId: 999 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'versionId',
+    });
   });
 
   it('keeps at most MAX_PROJECT_VERSIONS versions (and never the current one away)', async () => {
     await client.call('property.set', { name: 'MAX_PROJECT_VERSIONS', value: '3' });
-    for (let v = 3; v <= 7; v += 1) await client.call('project.deploy', { folderName: 'Ops', bundle: echoProject({ version: String(v) }) });
+    for (let v = 3; v <= 7; v += 1)
+      await client.call('project.deploy', { folderName: 'Ops', bundle: echoProject({ version: String(v) }) });
     const { versions } = await client.call('project.versions', project);
     expect(versions).toHaveLength(3);
     expect(versions[0]!.isCurrent).toBe(true);
@@ -75,11 +98,20 @@ describe('project versions, deletes and deploy atomicity', () => {
   it('a deploy that fails validation changes nothing in the catalog', async () => {
     const before = await catalogContent(master.catalogFile);
     const bad = echoProject({ version: '8' });
-    bad.packages[0]!.tasks.push({ name: 'Broken', type: 'process', description: '', command: '@[$Package::Nope]', args: [], successExitCode: 0 });
+    bad.packages[0]!.tasks.push({
+      name: 'Broken',
+      type: 'process',
+      description: '',
+      command: '@[$Package::Nope]',
+      args: [],
+      successExitCode: 0,
+    });
     await expect(client.call('project.deploy', { folderName: 'Elsewhere', bundle: bad })).rejects.toThrow(
       /Say: tasks.1.command: unknown reference @\[\$Package::Nope\]/,
     );
-    await expect(client.call('project.deploy', { folderName: 'Ops', bundle: { ...bad, packages: [] } })).rejects.toMatchObject({
+    await expect(
+      client.call('project.deploy', { folderName: 'Ops', bundle: { ...bad, packages: [] } }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       field: 'bundle.packages',
     });
@@ -98,7 +130,9 @@ describe('project versions, deletes and deploy atomicity', () => {
   });
 
   it('deletes a project only when nothing of it is queued, and a folder only when empty', async () => {
-    await expect(client.call('folder.delete', { name: 'Ops' })).rejects.toThrow(/folder Ops is not empty \(1 projects, 0 environments\)/);
+    await expect(client.call('folder.delete', { name: 'Ops' })).rejects.toThrow(
+      /folder Ops is not empty \(1 projects, 0 environments\)/,
+    );
     await client.call('project.delete', project);
     await expect(client.call('project.versions', project)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await client.call('folder.delete', { name: 'Ops' });
