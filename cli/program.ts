@@ -1,36 +1,12 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ScaleOutError, coerceError } from '../master-core/protocol/errors';
-import { connect } from './connection';
-import type { ConnectionFlags } from './connection';
+import { clientOf, int, list, repeat, withConnection } from './flags';
+import { registerCatalogCommands } from './commands/catalogCommands';
+import { registerCatalogAdmin } from './commands/catalogAdmin';
 import { defaultDataDir } from './paths';
 import { runMaster } from './commands/master';
 import { runWorker } from './commands/worker';
 import { deploy, listExecutions, listWorkers, logs, run } from './commands/client';
-
-const int = (name: string, min: number, max: number) => (value: string) => {
-  if (!/^-?\d+$/.test(value))
-    throw new InvalidArgumentError(`${name} must be a whole number (got "${value}")`);
-  const n = Number(value);
-  if (n < min || n > max)
-    throw new InvalidArgumentError(`${name} must be between ${min} and ${max} (got ${n})`);
-  return n;
-};
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== ''),
-];
-const repeat = (value: string, previous: string[] = []) => [...previous, value];
-
-function withConnection(command: Command): Command {
-  return command
-    .option('--url <url>', 'console API of the master (env SCALEOUT_URL)', undefined)
-    .option('--token <token>', 'console API token (env SCALEOUT_TOKEN; default: <data-dir>/console.token)')
-    .option('--data-dir <dir>', 'data directory of a local master (env SCALEOUT_DATA_DIR)');
-}
-const clientOf = (flags: ConnectionFlags) => connect(flags);
 
 export function buildProgram(): Command {
   const program = new Command('scaleout')
@@ -88,9 +64,12 @@ export function buildProgram(): Command {
     .option('--priority <n>', 'higher runs first', int('--priority', -1000, 1000), 0)
     .option(
       '--logging-level <n>',
-      '0 None, 1 Basic, 2 Performance, 3 Verbose',
+      '0 None, 1 Basic, 2 Performance, 3 Verbose (default: the catalog property SERVER_LOGGING_LEVEL)',
       int('--logging-level', 0, 100),
-      1,
+    )
+    .option(
+      '--environment <env>',
+      'environment reference to use: <name>, or <folder>/<name> for another folder',
     )
     .option('--timeout <seconds>', 'stop the execution after this long', int('--timeout', 1, 31_536_000))
     .option('--worker <names>', 'run only on these workers (comma-separated)', list, [])
@@ -106,25 +85,39 @@ export function buildProgram(): Command {
         workers: flags.worker,
         tags: flags.tag,
         wait: flags.wait,
+        environment: flags.environment,
       });
     });
 
   withConnection(program.command('executions'))
-    .description('list recent executions')
+    .description('list executions, newest first')
     .option('--limit <n>', 'how many', int('--limit', 1, 1000), 50)
-    .action((flags) => listExecutions(clientOf(flags), flags.limit));
+    .option(
+      '--before <id>',
+      'only executions older than this id (paging)',
+      int('--before', 1, Number.MAX_SAFE_INTEGER),
+    )
+    .option('--folder <name>', 'only this folder')
+    .option('--project <name>', 'only this project')
+    .option('--package <name>', 'only this package')
+    .option('--status <names>', 'only these statuses, e.g. failed,running (or codes 1-9)', list, [])
+    .option('--since <time>', 'only executions created at or after this ISO 8601 time')
+    .action((flags) => listExecutions(clientOf(flags), flags));
 
   withConnection(program.command('logs <execution-id>'))
     .description("print an execution's messages")
     .option('--follow', 'keep printing until the execution ends', false)
+    .option('--type <types>', 'only these message types, e.g. error,warning (or codes such as 120)', list, [])
     .action((id: string, flags) =>
-      logs(clientOf(flags), int('execution-id', 1, Number.MAX_SAFE_INTEGER)(id), flags.follow),
+      logs(clientOf(flags), int('execution-id', 1, Number.MAX_SAFE_INTEGER)(id), flags.follow, flags.type),
     );
 
   withConnection(program.command('workers'))
     .description('list worker agents and their health')
     .action((flags) => listWorkers(clientOf(flags)));
 
+  registerCatalogCommands(program);
+  registerCatalogAdmin(program);
   return program;
 }
 

@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { loadProjectDir } from '../../master-core/deploy/loadProjectDir';
-import { terminalStatuses, ExecutionStatus } from '../../master-core/protocol/codes';
+import {
+  ExecutionStatus,
+  executionStatusNames,
+  messageTypeNames,
+  terminalStatuses,
+} from '../../master-core/protocol/codes';
 import { ScaleOutError } from '../../master-core/protocol/errors';
 import type { ApiClient } from '../../master-core/protocol/apiClient';
 import type { ParameterValue } from '../../master-core/protocol/packageFormat';
@@ -61,7 +66,8 @@ export interface RunFlags {
   params: string[];
   retries: number;
   priority: number;
-  loggingLevel: number;
+  loggingLevel?: number;
+  environment?: string;
   timeoutSeconds?: number;
   workers: string[];
   tags: string[];
@@ -76,12 +82,15 @@ export async function run(client: ApiClient, packagePath: string, flags: RunFlag
       : flags.tags.length > 0
         ? { kind: 'tags', tags: flags.tags }
         : { kind: 'any' };
+  const target = parsePackagePath(packagePath);
+  const referenceId = flags.environment ? await findReference(client, target, flags.environment) : undefined;
   const { executionId } = await client.call('execution.create', {
-    ...parsePackagePath(packagePath),
+    ...target,
+    ...(referenceId ? { referenceId } : {}),
     parameters: parseParams(flags.params),
     retryCount: flags.retries,
     priority: flags.priority,
-    loggingLevel: flags.loggingLevel,
+    ...(flags.loggingLevel === undefined ? {} : { loggingLevel: flags.loggingLevel }),
     timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : null,
     targeting,
   });
@@ -97,6 +106,7 @@ async function printMessagesAfter(
   client: ApiClient,
   executionId: number,
   afterMessageId: number,
+  messageTypes?: number[],
 ): Promise<number> {
   let after = afterMessageId;
   for (;;) {
@@ -104,6 +114,7 @@ async function printMessagesAfter(
       executionId,
       afterMessageId: after,
       limit: 1000,
+      ...(messageTypes?.length ? { messageTypes } : {}),
     });
     for (const m of messages) out(messageLine(m));
     if (messages.length > 0) after = messages[messages.length - 1]!.messageId;
@@ -148,17 +159,120 @@ export function follow(client: ApiClient, executionId: number): Promise<number> 
   });
 }
 
-export async function listExecutions(client: ApiClient, limit: number): Promise<void> {
-  const { executions } = await client.call('execution.list', { limit });
-  out(executionsTable(executions));
+/** The project's reference to an environment given as <name> (own folder) or <folder>/<name>. */
+async function findReference(
+  client: ApiClient,
+  target: { folderName: string; projectName: string },
+  environment: string,
+): Promise<number> {
+  const [folder, name] = environment.includes('/')
+    ? environment.split('/', 2)
+    : [target.folderName, environment];
+  const { references } = await client.call('project.references', {
+    folderName: target.folderName,
+    projectName: target.projectName,
+  });
+  const match = references.find(
+    (r) =>
+      r.environmentFolderName.toLowerCase() === folder!.toLowerCase() &&
+      r.environmentName.toLowerCase() === name!.toLowerCase(),
+  );
+  if (!match) {
+    const known =
+      references.map((r) => `${r.environmentFolderName}/${r.environmentName}`).join(', ') || 'none';
+    throw new ScaleOutError(
+      'NOT_FOUND',
+      `project ${target.folderName}/${target.projectName} has no reference to environment ${folder}/${name} (references: ${known})`,
+      { field: 'environment' },
+    );
+  }
+  return match.referenceId;
 }
 
-export async function logs(client: ApiClient, executionId: number, followFlag: boolean): Promise<void> {
+/** Status names (any case, spaces optional) or codes to SSIS status codes. */
+export function parseStatuses(values: readonly string[]): number[] {
+  const byName = new Map(
+    Object.entries(executionStatusNames).map(([code, name]) => [
+      name.toLowerCase().replace(/\s+/g, ''),
+      Number(code),
+    ]),
+  );
+  return values.map((v) => {
+    const code = /^\d$/.test(v) ? Number(v) : byName.get(v.toLowerCase().replace(/[\s_-]+/g, ''));
+    if (!code || !(code in executionStatusNames)) {
+      throw new ScaleOutError(
+        'VALIDATION_FAILED',
+        `--status: unknown status "${v}"; use ${[...byName.keys()].join(', ')} or 1-9`,
+        {
+          field: 'status',
+        },
+      );
+    }
+    return code;
+  });
+}
+
+export async function listExecutions(
+  client: ApiClient,
+  flags: {
+    limit: number;
+    before?: number;
+    folder?: string;
+    project?: string;
+    package?: string;
+    status: string[];
+    since?: string;
+  },
+): Promise<void> {
+  if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since))) {
+    throw new ScaleOutError('VALIDATION_FAILED', `--since must be an ISO 8601 time (got "${flags.since}")`, {
+      field: 'since',
+    });
+  }
+  const { executions, total } = await client.call('execution.list', {
+    limit: flags.limit,
+    ...(flags.before ? { beforeId: flags.before } : {}),
+    ...(flags.folder ? { folderName: flags.folder } : {}),
+    ...(flags.project ? { projectName: flags.project } : {}),
+    ...(flags.package ? { packageName: flags.package } : {}),
+    ...(flags.status.length ? { statuses: parseStatuses(flags.status) } : {}),
+    ...(flags.since ? { createdAfter: new Date(flags.since).toISOString() } : {}),
+  });
+  out(executionsTable(executions));
+  out(`${executions.length} of ${total} shown\n`);
+}
+
+/** Message type names (as printed by logs) or codes to SSIS message_type codes. */
+export function parseMessageTypes(values: readonly string[]): number[] {
+  const byName = new Map(
+    Object.entries(messageTypeNames).map(([code, name]) => [name.toLowerCase(), Number(code)]),
+  );
+  return values.map((v) => {
+    const code = /^-?\d+$/.test(v) ? Number(v) : byName.get(v.toLowerCase());
+    if (code === undefined || !(code in messageTypeNames)) {
+      throw new ScaleOutError(
+        'VALIDATION_FAILED',
+        `--type: unknown message type "${v}"; use ${[...byName.keys()].join(', ')}`,
+        {
+          field: 'type',
+        },
+      );
+    }
+    return code;
+  });
+}
+
+export async function logs(
+  client: ApiClient,
+  executionId: number,
+  followFlag: boolean,
+  types: string[] = [],
+): Promise<void> {
   if (followFlag) {
     await follow(client, executionId);
     return;
   }
-  const last = await printMessagesAfter(client, executionId, 0);
+  const last = await printMessagesAfter(client, executionId, 0, parseMessageTypes(types));
   // No messages at all: make sure the execution exists, so a wrong id is an error, not silence.
   if (last === 0) await client.call('execution.get', { executionId });
 }
