@@ -7,6 +7,7 @@ import FolderIcon from '@mui/icons-material/Folder';
 import HubIcon from '@mui/icons-material/Hub';
 import LayersIcon from '@mui/icons-material/Layers';
 import StorageIcon from '@mui/icons-material/Storage';
+import TuneIcon from '@mui/icons-material/Tune';
 import Box from '@mui/material/Box';
 import type { SvgIconProps } from '@mui/material/SvgIcon';
 import type { ComponentType } from 'react';
@@ -21,6 +22,7 @@ const icons: Record<Exclude<TreeNodeKind, 'worker' | 'none'>, [ComponentType<Svg
   packages: [FolderIcon, '#8a98a8'],
   package: [DescriptionIcon, '#1f5fa8'],
   environments: [LayersIcon, '#8a98a8'],
+  environment: [TuneIcon, '#7a4fa8'],
   scaleOut: [HubIcon, '#5c6b7a'],
   workers: [ComputerIcon, '#5c6b7a'],
 };

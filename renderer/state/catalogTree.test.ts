@@ -62,3 +62,25 @@ describe('buildScaleOutTree', () => {
     expect(labels(buildScaleOutTree([]).children[0])).toEqual(['(none)']);
   });
 });
+
+describe('environments in the tree', () => {
+  it('lists a folder’s environments under Environments, by name', () => {
+    const tree = buildCatalogTree([
+      {
+        name: 'Ops',
+        description: '',
+        projects: [],
+        environments: [
+          { name: 'Prod', description: '', variables: [] },
+          { name: 'Dev', description: '', variables: [] },
+        ],
+      },
+    ]);
+    const folder = tree.children[0]!.children[0]!;
+    const envs = folder.children.find((c) => c.kind === 'environments')!;
+    expect(envs.children.map((c) => [c.label, c.testId])).toEqual([
+      ['Dev', 'tree-environment-Ops/Dev'],
+      ['Prod', 'tree-environment-Ops/Prod'],
+    ]);
+  });
+});

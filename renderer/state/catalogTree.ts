@@ -11,6 +11,7 @@ export type TreeNodeKind =
   | 'packages'
   | 'package'
   | 'environments'
+  | 'environment'
   | 'scaleOut'
   | 'workers'
   | 'worker'
@@ -94,12 +95,20 @@ function folderNode(folder: FolderInfo): TreeNode {
     path: { folder: f },
     children: [
       { id: projectsId, kind: 'projects', label: 'Projects', children: withNone(projectsId, projects) },
-      // The API has no environments yet; the node is there so the layout matches SSMS.
       {
         id: environmentsId,
         kind: 'environments',
         label: 'Environments',
-        children: [noneNode(environmentsId)],
+        children: withNone(
+          environmentsId,
+          byName(folder.environments ?? []).map((e) => ({
+            id: `environment:${f}/${e.name}`,
+            kind: 'environment' as const,
+            label: e.name,
+            testId: `tree-environment-${f}/${e.name}`,
+            children: [],
+          })),
+        ),
       },
     ],
   };
