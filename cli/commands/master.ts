@@ -36,20 +36,7 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
         }
       : null,
   });
-  if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, log);
-
-  process.stdout.write(
-    [
-      `Scale Out master is running (catalog: ${master.catalogFile})`,
-      `  Console:  ${master.consoleUrl}/#token=${master.consoleToken}`,
-      `  Agents:   ${master.agentUrl}`,
-      `  Add a worker on this machine:`,
-      `    SCALEOUT_AGENT_TOKEN=$(cat ${master.dataDir}/agent.token) npx scaleout worker --master ${master.agentUrl}`,
-      `  Press Ctrl+C to stop.`,
-      '',
-    ].join('\n'),
-  );
-
+  // Handlers before anything is printed: a script that stops us right after the banner gets a clean stop.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -65,6 +52,19 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, log);
+
+  process.stdout.write(
+    [
+      `Scale Out master is running (catalog: ${master.catalogFile})`,
+      `  Console:  ${master.consoleUrl}/#token=${master.consoleToken}`,
+      `  Agents:   ${master.agentUrl}`,
+      `  Add a worker on this machine:`,
+      `    SCALEOUT_AGENT_TOKEN=$(cat ${master.dataDir}/agent.token) npx scaleout worker --master ${master.agentUrl}`,
+      `  Press Ctrl+C to stop.`,
+      '',
+    ].join('\n'),
+  );
 }
 
 async function deploySampleOnFirstRun(

@@ -198,7 +198,7 @@ describe('the catalog survives a master killed at random moments', () => {
         );
         console.log(
           `catalog crash test: ${ROUNDS} rounds in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
-            `${acked.length} acknowledged submissions all present, ${lost} calls cut off by the kill, ` +
+            `${acked.length} acknowledged submissions all present, ${lost} calls failed by the kills, ` +
             `${events!.n} package events stored, ${orphans} orphaned processes killed`,
         );
         expect(events!.n).toBeGreaterThan(0);
