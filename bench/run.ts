@@ -2,7 +2,7 @@
 // Real parts only: an in-process master on loopback, real worker processes, real execution hosts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startTestMaster } from '../master-core/test/masterFixture';
 import type { ApiClient } from '../master-core/protocol/apiClient';
@@ -10,6 +10,7 @@ import { nodeClient } from '../e2e/harness/client';
 import { terminalStatuses } from '../master-core/protocol/codes';
 import type { ProjectBundle } from '../master-core/protocol/packageFormat';
 import { startWorker } from '../e2e/harness/processes';
+import { messageWriterThroughput } from './messageWriter';
 import { summarize } from './stats';
 import type { Summary } from './stats';
 
@@ -138,6 +139,13 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ['build/build.mjs', '--node-only'], { stdio: 'inherit' });
   record('WebSocket round trip, loopback', 'us', await wsRoundTrip());
   record('node -e 0 start-up', 'ms', nodeStartup());
+  const loadAtStart = loadavg()[0]!.toFixed(1);
+  record(
+    'message writer, sustained, 300k events into a catalog file',
+    'msg/s',
+    await messageWriterThroughput(),
+    `one sample per run; 2 workers x 2 attempts; load average ${loadAtStart} at start`,
+  );
   await endToEnd();
   const table = printTable();
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;

@@ -57,16 +57,20 @@ export function createAgentGateway(deps: GatewayDeps) {
     log: deps.log,
     leaseMs: () => deps.timings.leaseMs,
   });
-  const writer = createMessageWriter(deps.messages, (workerId, events, touched) => {
-    const session = sessions.get(workerId);
-    const nextSeq = new Map<string, number>();
-    for (const e of events) nextSeq.set(e.attemptId, Math.max(nextSeq.get(e.attemptId) ?? 0, e.seq + 1));
-    if (session) {
-      for (const [attemptId, seq] of nextSeq)
-        session.send({ type: 'task.ack', attemptId, nextSeq: seq, finished: false });
-    }
-    for (const executionId of touched) deps.bus.emit({ type: 'message:added', executionId });
-  });
+  const writer = createMessageWriter(
+    deps.messages,
+    (workerId, events, touched) => {
+      const session = sessions.get(workerId);
+      const nextSeq = new Map<string, number>();
+      for (const e of events) nextSeq.set(e.attemptId, Math.max(nextSeq.get(e.attemptId) ?? 0, e.seq + 1));
+      if (session) {
+        for (const [attemptId, seq] of nextSeq)
+          session.send({ type: 'task.ack', attemptId, nextSeq: seq, finished: false });
+      }
+      for (const executionId of touched) deps.bus.emit({ type: 'message:added', executionId });
+    },
+    { log: deps.log },
+  );
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => accept(socket, request));
 
@@ -199,8 +203,16 @@ export function createAgentGateway(deps: GatewayDeps) {
         }
         return;
       case 'task.event':
-        // When the writer is full the event is dropped unacknowledged; the agent replays it.
-        writer.enqueue(session.workerId, message as TaskEvent);
+        // Writer full: the event is not acknowledged; the agent reconnects and replays it.
+        if (!writer.enqueue(session.workerId, message as TaskEvent)) {
+          deps.log.warn(
+            `worker ${session.name}: message writer full; asking the agent to reconnect and replay`,
+          );
+          session.socket.close(
+            CloseCode.tryAgainLater,
+            'master busy storing messages; replay after reconnect',
+          );
+        }
         return;
       case 'task.finished':
         return finish(session, message);
@@ -208,7 +220,20 @@ export function createAgentGateway(deps: GatewayDeps) {
   }
 
   async function finish(session: WorkerSession, message: TaskFinished): Promise<void> {
-    await writer.flush();
+    try {
+      await writer.flush();
+    } catch (error) {
+      // Events could not be stored: do not end the attempt on partial evidence. The agent keeps
+      // its unacknowledged events and the final report and sends them again after reconnecting.
+      deps.log.error(
+        `worker ${session.name}: cannot store messages (${String(error)}); asking the agent to replay`,
+      );
+      session.socket.close(
+        CloseCode.tryAgainLater,
+        'master cannot store messages now; replay after reconnect',
+      );
+      return;
+    }
     const stored = await deps.messages.countForAttempt(message.attemptId);
     const error =
       stored < message.eventCount

@@ -88,7 +88,7 @@ export function createMessageWriter(
     log: createLogger('message-writer'),
     ...options,
   };
-  /** Queued events in order; the first `inFlight` of them are being written. */
+  /** Queued events in order; while a write runs, its events stay at the front until it succeeds. */
   const queue: WorkerEvent[] = [];
   let queuedChars = 0;
   let enqueuedCount = 0;

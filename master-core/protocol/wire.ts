@@ -10,6 +10,8 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export const CloseCode = {
   normal: 1000,
   goingAway: 1001,
+  /** The master cannot take more right now (message writer full or failing): reconnect and replay. */
+  tryAgainLater: 1013,
   authFailed: 4001,
   versionMismatch: 4002,
   protocolViolation: 4003,
