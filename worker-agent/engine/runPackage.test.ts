@@ -144,10 +144,19 @@ describe('runPackage', () => {
 describe('sensitive values', () => {
   it('are masked in every message and in the error', async () => {
     const { result, text } = await run(
-      assignment([{ name: 'Leak', type: 'script', code: "log.info('pw=' + $Package.Pw); throw new Error('bad ' + $Package.Pw)" }], {
-        parameterValues: { '$Package::Pw': 's3cr3t-value' },
-        sensitiveReferences: ['$Package::Pw'],
-      }),
+      assignment(
+        [
+          {
+            name: 'Leak',
+            type: 'script',
+            code: "log.info('pw=' + $Package.Pw); throw new Error('bad ' + $Package.Pw)",
+          },
+        ],
+        {
+          parameterValues: { '$Package::Pw': 's3cr3t-value' },
+          sensitiveReferences: ['$Package::Pw'],
+        },
+      ),
     );
     expect(text.join('\n')).not.toContain('s3cr3t-value');
     expect(text).toContain(`Leak|${MessageType.information}|pw=********`);
