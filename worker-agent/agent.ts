@@ -32,6 +32,10 @@ export interface AgentOptions {
   /** The built execution host script forked for each attempt. */
   hostEntry: string;
   log: AgentLogger;
+  /** Take no new work while CPU use is above this (SSIS TaskRequestMaxCPU); default 100. */
+  maxCpuPercent?: number;
+  /** Take no new work while free memory is below this (SSIS TaskRequestMinMemory); default 0. */
+  minFreeMemoryBytes?: number;
   /** Called when the master refuses us for good (bad token, wrong protocol version). */
   onFatal?: (reason: string) => void;
 }
@@ -107,6 +111,8 @@ export function createAgent(options: AgentOptions) {
           tags: options.tags,
           maxTasks: options.maxTasks,
           machine,
+          runningAttemptIds: running().map((a) => a.task.attemptId),
+          limits: { maxCpuPercent: options.maxCpuPercent ?? 100, minFreeMemoryBytes: options.minFreeMemoryBytes ?? 0 },
         } satisfies WorkerMessage),
       );
     });

@@ -38,6 +38,12 @@ export const WorkerHealth = z.strictObject({
   cpuPercent: z.number().min(0).max(100),
   freeMemoryBytes: z.number().nonnegative(),
   runningAttemptIds: z.array(Id).max(10_000),
+  totalMemoryBytes: z.number().nonnegative().optional(),
+  /** Free space of the file system holding the agent's work directory. */
+  freeDiskBytes: z.number().nonnegative().optional(),
+  /** One-minute load average (0 where the OS has none). */
+  loadAverage: z.number().nonnegative().optional(),
+  uptimeSeconds: z.number().nonnegative().optional(),
 });
 export type WorkerHealth = z.infer<typeof WorkerHealth>;
 
@@ -53,6 +59,18 @@ export const WorkerHello = z.strictObject({
   tags: z.array(z.string().min(1).max(64)).max(64),
   maxTasks: z.number().int().positive().max(1024),
   machine: MachineFacts,
+  /**
+   * Attempts this agent process still runs (after a reconnect). The master ends at once, as lost,
+   * the worker's live attempts missing here: a restarted agent no longer has them.
+   */
+  runningAttemptIds: z.array(Id).max(10_000).default([]),
+  /** SSIS TaskRequestMaxCPU / TaskRequestMinMemory: take no new work past these. */
+  limits: z
+    .strictObject({
+      maxCpuPercent: z.number().min(1).max(100).default(100),
+      minFreeMemoryBytes: z.number().nonnegative().default(0),
+    })
+    .default({ maxCpuPercent: 100, minFreeMemoryBytes: 0 }),
 });
 export const WorkerHeartbeat = z.strictObject({ type: z.literal('worker.heartbeat'), health: WorkerHealth });
 export const TaskRequest = z.strictObject({
@@ -163,7 +181,12 @@ export const TaskRejected = z.strictObject({
   attemptId: Id,
   reason: z.string(),
 });
-export const WorkerUpdate = z.strictObject({ type: z.literal('worker.update'), enabled: z.boolean() });
+/** The master enabled, disabled or started draining this worker. */
+export const WorkerUpdate = z.strictObject({
+  type: z.literal('worker.update'),
+  enabled: z.boolean(),
+  draining: z.boolean().default(false),
+});
 
 export const MasterMessage = z.discriminatedUnion('type', [
   MasterWelcome,
