@@ -25,6 +25,7 @@ export function buildProgram(): Command {
     .option('--local-worker', 'also run a worker agent on this machine', false)
     .option('--local-worker-tasks <n>', 'max tasks of the local worker', int('--local-worker-tasks', 1, 1024))
     .option('--sample', 'deploy the sample project when the catalog is empty', false)
+    .option('--auto-enable-workers', 'register new workers enabled (by default they start disabled, as in SSIS)', false)
     .addOption(
       new Option('--console-token <token>', 'fixed console token instead of one per launch').env(
         'SCALEOUT_CONSOLE_TOKEN',

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { openCatalog } from './catalog/openCatalog';
 import { createRepos } from './catalog/repos';
 import { createSecretBox, loadOrCreateKey } from './secretBox';
-import { runRetentionCleanup } from './housekeeping';
+import { createRuntimeSweeper, runRetentionCleanup } from './housekeeping';
+import { createQueueExplainer } from './queueExplainer';
+import type { Targeting } from './protocol/api';
 import { createEventBus } from './eventBus';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -16,9 +18,11 @@ import { createConsoleServer } from './console/consoleServer';
 import { createHandlers } from './console/handlers';
 import { listWorkerRows } from './workerRows';
 import { loadOrCreateToken, newToken, writeToken } from './secrets';
-import { startLocalWorker } from './localWorker';
+import { ensureWorkerId, startLocalWorker } from './localWorker';
 
 export const MASTER_VERSION = '0.1.0';
+/** The oldest agent this master hands work to. */
+export const MIN_AGENT_VERSION = '0.1.0';
 
 export interface MasterOptions {
   dataDir: string;
@@ -35,6 +39,10 @@ export interface MasterOptions {
   log?: Logger;
   /** Start this machine's own worker agent as a child process. */
   localWorker?: { cliEntry: string; name?: string; maxTasks?: number } | null;
+  /** Register new workers enabled; by default they start disabled, as in SSIS (the local worker is always enabled). */
+  autoEnableWorkers?: boolean;
+  /** Agents older than this connect but take no work. */
+  minAgentVersion?: string;
 }
 
 export interface MasterTimings extends GatewayTimings {
@@ -89,8 +97,22 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const agentToken = loadOrCreateToken(join(dataDir, 'agent.token'));
   const consoleToken = writeToken(join(dataDir, 'console.token'), options.consoleToken ?? newToken());
 
-  const listWorkers = () => listWorkerRows(workers, gateway.sessions, timings.offlineAfterMs);
+  const factsSettings = {
+    heartbeatIntervalMs: timings.heartbeatIntervalMs,
+    offlineAfterMs: timings.offlineAfterMs,
+    minAgentVersion: options.minAgentVersion ?? MIN_AGENT_VERSION,
+  };
+  const listWorkers = () => listWorkerRows(workers, gateway.sessions, factsSettings);
+  const localWorkDir = join(dataDir, 'local-worker');
+  const explainer = (targeting: Targeting) =>
+    createQueueExplainer(workers, gateway.sessions, factsSettings)(targeting);
   const gateway = createAgentGateway({
+    settings: {
+      autoEnableWorkers: options.autoEnableWorkers ?? false,
+      trustedWorkerIds: new Set(options.localWorker ? [ensureWorkerId(localWorkDir)] : []),
+      minAgentVersion: factsSettings.minAgentVersion,
+    },
+    control: repos.executionControl,
     executions,
     messages,
     workers,
@@ -118,6 +140,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       bus,
       listWorkers,
       onExecutionQueued: () => void gateway.pump(),
+      runtime: {
+        updateWorker: gateway.updateWorker,
+        cancelAttempt: gateway.cancelAttempt,
+        explain: explainer,
+      },
     }),
     bus,
     log,
@@ -152,9 +179,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     throw error;
   }
 
+  const sweepRuntime = createRuntimeSweeper({ repos, gateway, bus, explain: explainer, log });
   const sweep = setInterval(() => {
     const now = Date.now();
     gateway.sweepSilent(now);
+    void sweepRuntime(now);
     void executions
       .expireLeases(now)
       .then((changed) => {
@@ -179,7 +208,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         agentToken,
         name: options.localWorker.name ?? 'local',
         ...(options.localWorker.maxTasks ? { maxTasks: options.localWorker.maxTasks } : {}),
-        workDir: join(dataDir, 'local-worker'),
+        workDir: localWorkDir,
         log,
       })
     : null;

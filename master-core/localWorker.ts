@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from './logger';
 
@@ -71,4 +74,17 @@ export function startLocalWorker(options: LocalWorkerOptions) {
       });
     },
   };
+}
+
+/**
+ * The worker id the local worker will use (kept in its work directory as every agent does), created
+ * here first so the master knows it and registers its own worker enabled.
+ */
+export function ensureWorkerId(workDir: string): string {
+  mkdirSync(workDir, { recursive: true });
+  const file = join(workDir, 'worker-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = randomUUID();
+  writeFileSync(file, `${id}\n`);
+  return id;
 }

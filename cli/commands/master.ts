@@ -13,6 +13,7 @@ export interface MasterFlags {
   localWorker: boolean;
   localWorkerTasks?: number;
   sample: boolean;
+  autoEnableWorkers: boolean;
   consoleToken?: string;
 }
 
@@ -26,6 +27,7 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
     agentHost: flags.agentHost,
     agentPort: flags.agentPort,
     rendererDir: rendererDir(),
+    autoEnableWorkers: flags.autoEnableWorkers,
     log,
     ...(flags.consoleToken ? { consoleToken: flags.consoleToken } : {}),
     localWorker: flags.localWorker

@@ -140,7 +140,9 @@ export async function startMaster(
     '0',
     '--agent-host',
     '127.0.0.1',
-    ...extraArgs,
+    // Tests start their workers by hand; the disabled-by-default rule has tests of its own.
+    ...(extraArgs.includes('--workers-disabled') ? [] : ['--auto-enable-workers']),
+    ...extraArgs.filter((a) => a !== '--workers-disabled'),
   ]);
   const [, consoleUrl, consoleToken] = await proc.waitForLine(/Console:\s+(http:\/\/\S+)\/#token=(\w+)/);
   const [, agentUrl] = await proc.waitForLine(/Agents:\s+(ws:\/\/\S+)/);

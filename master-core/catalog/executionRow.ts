@@ -21,6 +21,8 @@ export interface ExecutionRecord {
   environment_name: string | null;
   environment_folder_name: string | null;
   reference_id: number | null;
+  stopped_by: string | null;
+  max_queue_wait_ms: number | null;
   worker_agent_id: string | null;
   machine_name: string | null;
   last_error: string | null;

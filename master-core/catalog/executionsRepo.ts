@@ -2,18 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queries } from './db';
 import { EXECUTION_SELECT, fromRow } from './executionRow';
 import type { ExecutionRecord } from './executionRow';
-import { ExecutionStatus, MessageSourceType, MessageType } from '../protocol/codes';
+import { ExecutionStatus, MessageType } from '../protocol/codes';
 import { ScaleOutError } from '../protocol/errors';
 import { PackageDef } from '../protocol/packageFormat';
 import type { ParameterValue } from '../protocol/packageFormat';
 import { Targeting } from '../protocol/api';
 import type { ExecutionRow } from '../protocol/api';
-import type { TaskAssignment, TaskStatistic } from '../protocol/wire';
+import type { TaskAssignment } from '../protocol/wire';
 import type { SecretBox } from '../secretBox';
 import type { ResolvedParameter } from '../execution/resolveParameters';
 import { loadValue, storeValue } from './environmentsRepo';
-import { isTargetAllowed, retryDecision } from '../execution/eligibility';
-import type { AttemptOutcome, WorkerIdentity } from '../execution/eligibility';
+import { isTargetAllowed } from '../execution/eligibility';
+import type { WorkerIdentity } from '../execution/eligibility';
+import { endAttemptIn, operationMessage } from './attemptEnd';
+import type { AttemptEnd } from './attemptEnd';
+
+export type { AttemptEnd } from './attemptEnd';
+export { operationMessage } from './attemptEnd';
 
 export interface NewExecution {
   folderName: string;
@@ -28,38 +33,15 @@ export interface NewExecution {
   targeting: Targeting;
   parameterValues: readonly ResolvedParameter[];
   environment: { referenceId: number; folderName: string; name: string } | null;
-}
-
-export interface AttemptEnd {
-  attemptId: string;
-  workerId: string;
-  outcome: AttemptOutcome;
-  exitCode: number | null;
-  error: string | null;
-  statistics?: readonly TaskStatistic[];
+  maxQueueWaitMs?: number | null;
 }
 
 const TASK_PICKED_UP = 2;
 const TASK_RUNNING = 3;
-const TASK_FAILED = 4;
-const TASK_SUCCEEDED = 5;
 /** How many queued executions one claim looks at to find one this worker may run. */
 const CLAIM_SCAN_LIMIT = 500;
 
 const nowIso = () => new Date().toISOString();
-
-export async function operationMessage(
-  q: Queries,
-  executionId: number,
-  messageType: number,
-  message: string,
-) {
-  await q.run(
-    `INSERT INTO event_messages (execution_id, message_time, message_type, message_source_type, message_source_name, message)
-     VALUES (?, ?, ?, ?, 'Scale Out Master', ?)`,
-    [executionId, nowIso(), messageType, MessageSourceType.entryApi, message],
-  );
-}
 
 export function createExecutionsRepo(db: Db, box: SecretBox) {
   const getIn = async (q: Queries, executionId: number): Promise<ExecutionRow> => {
@@ -77,8 +59,8 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
       const result = await tx.run(
         `INSERT INTO executions (folder_name, project_name, package_name, version_id, status, created_time, created_by,
            retry_count, priority, logging_level, timeout_ms, targeting_json, reference_id, environment_folder_name,
-           environment_name, ready_for_dispatch_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           environment_name, ready_for_dispatch_time, max_queue_wait_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           input.folderName,
           input.projectName,
@@ -96,6 +78,7 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
           input.environment?.folderName ?? null,
           input.environment?.name ?? null,
           now,
+          input.maxQueueWaitMs ?? null,
         ],
       );
       const id = result.lastID;
@@ -233,75 +216,6 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
   /** Ends a live attempt and moves its execution on. Null when fenced (not live, or not this worker's). */
   async function endAttempt(end: AttemptEnd): Promise<ExecutionRow | null> {
     return db.transaction(async (tx) => endAttemptIn(tx, end));
-  }
-
-  async function endAttemptIn(tx: Queries, end: AttemptEnd): Promise<ExecutionRow | null> {
-    const attempt = await tx.get<{ execution_id: number; attempt_number: number }>(
-      'SELECT execution_id, attempt_number FROM attempts WHERE attempt_id = ? AND worker_agent_id = ? AND status IN (2, 3)',
-      [end.attemptId, end.workerId],
-    );
-    if (!attempt) return null;
-    const now = nowIso();
-    await tx.run(
-      'UPDATE attempts SET status = ?, end_time = ?, exit_code = ?, error = ? WHERE attempt_id = ?',
-      [
-        end.outcome === 'succeeded' ? TASK_SUCCEEDED : TASK_FAILED,
-        now,
-        end.exitCode,
-        end.error,
-        end.attemptId,
-      ],
-    );
-    for (const st of end.statistics ?? []) {
-      await tx.run(
-        `INSERT INTO executable_statistics (execution_id, attempt_number, execution_path, task_name, start_time, end_time,
-           duration_ms, execution_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          attempt.execution_id,
-          attempt.attempt_number,
-          st.executionPath,
-          st.taskName,
-          new Date(st.startMs).toISOString(),
-          new Date(st.endMs).toISOString(),
-          Math.max(0, Math.round(st.endMs - st.startMs)),
-          st.result,
-        ],
-      );
-    }
-    const execution = await tx.get<ExecutionRecord>('SELECT * FROM executions WHERE execution_id = ?', [
-      attempt.execution_id,
-    ]);
-    const decision = retryDecision(end.outcome, execution!.executed_count, execution!.retry_count);
-    const error = end.outcome === 'succeeded' ? null : end.error;
-    if (decision.status === 'retry') {
-      await tx.run(
-        'UPDATE executions SET status = ?, ready_for_dispatch_time = ?, last_error = ? WHERE execution_id = ?',
-        [ExecutionStatus.pending, now, error, attempt.execution_id],
-      );
-      await operationMessage(
-        tx,
-        attempt.execution_id,
-        MessageType.warning,
-        `Attempt ${attempt.attempt_number} ${end.outcome === 'lost' ? 'was lost' : 'failed'}${error ? `: ${error}` : ''}. Retrying (${execution!.executed_count} of ${execution!.retry_count + 1} attempts used).`,
-      );
-    } else {
-      const status = ExecutionStatus[decision.status];
-      await tx.run('UPDATE executions SET status = ?, end_time = ?, last_error = ? WHERE execution_id = ?', [
-        status,
-        now,
-        error,
-        attempt.execution_id,
-      ]);
-      if (decision.status !== 'succeeded') {
-        await operationMessage(
-          tx,
-          attempt.execution_id,
-          MessageType.error,
-          `Execution ended: ${error ?? 'failed'}`,
-        );
-      }
-    }
-    return getIn(tx, attempt.execution_id);
   }
 
   async function renewLeases(

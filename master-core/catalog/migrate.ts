@@ -2,9 +2,10 @@ import type { Db } from './db';
 import { ScaleOutError } from '../protocol/errors';
 import { m001Initial } from './migrations/m001Initial';
 import { m002Catalog } from './migrations/m002Catalog';
+import { m003Runtime } from './migrations/m003Runtime';
 
 /** Numbered migrations, applied in order; PRAGMA user_version records the last one applied. */
-export const migrations: readonly string[] = [m001Initial, m002Catalog];
+export const migrations: readonly string[] = [m001Initial, m002Catalog, m003Runtime];
 
 export async function migrate(db: Db, file: string): Promise<number> {
   const row = await db.get<{ user_version: number }>('PRAGMA user_version');

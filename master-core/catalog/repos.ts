@@ -6,6 +6,7 @@ import { createEnvironmentsRepo } from './environmentsRepo';
 import { createParameterValuesRepo } from './parameterValuesRepo';
 import { createExecutionsRepo } from './executionsRepo';
 import { createExecutionQueriesRepo } from './executionQueriesRepo';
+import { createExecutionControlRepo } from './executionControlRepo';
 import { createMessagesRepo } from './messagesRepo';
 import { createWorkersRepo } from './workersRepo';
 import { createPropertiesRepo } from './propertiesRepo';
@@ -20,6 +21,7 @@ export function createRepos(db: Db, box: SecretBox) {
     parameterValues: createParameterValuesRepo(db, box),
     executions: createExecutionsRepo(db, box),
     executionQueries: createExecutionQueriesRepo(db, box),
+    executionControl: createExecutionControlRepo(db),
     messages: createMessagesRepo(db),
     workers: createWorkersRepo(db),
     properties: createPropertiesRepo(db),

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { ScaleOutError } from '../protocol/errors';
 import type { WorkerHealth, WorkerHello } from '../protocol/wire';
 import type { HealthSample } from '../protocol/api';
 
@@ -9,6 +10,8 @@ export interface WorkerRecord {
   user_account: string;
   tags_json: string;
   is_enabled: number;
+  draining: number;
+  drain_deadline_ms: number | null;
   max_tasks: number;
   machine_json: string;
   last_online_time: string;
@@ -25,12 +28,16 @@ export const HEALTH_HISTORY_SAMPLES = 720;
 /** Worker agents (SSISDB internal.worker_agents). */
 export function createWorkersRepo(db: Db) {
   /** Registers or refreshes a worker from its hello; returns whether it is enabled. */
-  async function upsertFromHello(hello: WorkerHello): Promise<WorkerRecord> {
+  /**
+   * Registers or refreshes a worker from its hello. A new worker starts disabled, as in SSIS,
+   * unless `enableNew` (the master's auto-enable setting, or its own local worker).
+   */
+  async function upsertFromHello(hello: WorkerHello, enableNew: boolean): Promise<WorkerRecord> {
     const now = new Date().toISOString();
     await db.run(
       `INSERT INTO worker_agents (worker_agent_id, display_name, machine_name, user_account, tags_json, is_enabled,
          max_tasks, machine_json, last_online_time, agent_version, os, cpu_count, total_memory_bytes)
-       VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (worker_agent_id) DO UPDATE SET display_name = excluded.display_name,
          machine_name = excluded.machine_name, user_account = excluded.user_account, tags_json = excluded.tags_json,
          max_tasks = excluded.max_tasks, machine_json = excluded.machine_json, last_online_time = excluded.last_online_time,
@@ -42,6 +49,7 @@ export function createWorkersRepo(db: Db) {
         hello.machine.hostname,
         hello.machine.userAccount,
         JSON.stringify(hello.tags),
+        enableNew ? 1 : 0,
         hello.maxTasks,
         JSON.stringify(hello.machine),
         now,
@@ -106,7 +114,46 @@ export function createWorkersRepo(db: Db) {
     return new Map(rows.map((r) => [r.worker_agent_id, r.n]));
   }
 
-  return { upsertFromHello, recordHeartbeat, health, list, runningCounts };
+  /** Finds a worker by display name (any case) or id, or fails naming it. */
+  async function find(nameOrId: string): Promise<WorkerRecord> {
+    const row = await db.get<WorkerRecord>(
+      'SELECT * FROM worker_agents WHERE worker_agent_id = ? OR display_name = ? COLLATE NOCASE ORDER BY last_online_time DESC LIMIT 1',
+      [nameOrId, nameOrId],
+    );
+    if (!row) throw new ScaleOutError('NOT_FOUND', `no worker named ${nameOrId}`, { field: 'name' });
+    return row;
+  }
+
+  /** Enabling also ends draining; disabling keeps running work but takes no more. */
+  async function setEnabled(workerId: string, enabled: boolean): Promise<void> {
+    await db.run(
+      'UPDATE worker_agents SET is_enabled = ?, draining = CASE WHEN ? THEN 0 ELSE draining END, drain_deadline_ms = CASE WHEN ? THEN NULL ELSE drain_deadline_ms END WHERE worker_agent_id = ?',
+      [enabled ? 1 : 0, enabled ? 1 : 0, enabled ? 1 : 0, workerId],
+    );
+  }
+
+  async function setDraining(workerId: string, deadlineMs: number | null): Promise<void> {
+    await db.run('UPDATE worker_agents SET draining = 1, drain_deadline_ms = ? WHERE worker_agent_id = ?', [
+      deadlineMs,
+      workerId,
+    ]);
+  }
+
+  async function get(workerId: string): Promise<WorkerRecord | undefined> {
+    return db.get<WorkerRecord>('SELECT * FROM worker_agents WHERE worker_agent_id = ?', [workerId]);
+  }
+
+  return {
+    upsertFromHello,
+    recordHeartbeat,
+    health,
+    list,
+    runningCounts,
+    find,
+    get,
+    setEnabled,
+    setDraining,
+  };
 }
 
 export type WorkersRepo = ReturnType<typeof createWorkersRepo>;

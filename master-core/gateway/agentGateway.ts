@@ -13,6 +13,7 @@ import {
 } from '../protocol/wire';
 import type { TaskEvent, TaskFinished } from '../protocol/wire';
 import type { ExecutionsRepo } from '../catalog/executionsRepo';
+import type { ExecutionControlRepo } from '../catalog/executionControlRepo';
 import type { MessagesRepo } from '../catalog/messagesRepo';
 import type { WorkersRepo } from '../catalog/workersRepo';
 import type { EventBus } from '../eventBus';
@@ -21,6 +22,15 @@ import { createDispatcher } from './dispatcher';
 import { createMessageWriter } from './messageWriter';
 import { sendTo } from './workerSession';
 import type { WorkerSession } from './workerSession';
+
+export interface GatewaySettings {
+  /** Register new workers enabled (SSIS registers them disabled). */
+  autoEnableWorkers: boolean;
+  /** Workers enabled on registration whatever the setting: the master's own local worker. */
+  trustedWorkerIds: ReadonlySet<string>;
+  /** Agents older than this are connected but take no work ("outdated"). */
+  minAgentVersion: string;
+}
 
 export interface GatewayTimings {
   heartbeatIntervalMs: number;
@@ -31,12 +41,14 @@ export interface GatewayTimings {
 
 export interface GatewayDeps {
   executions: ExecutionsRepo;
+  control: ExecutionControlRepo;
   messages: MessagesRepo;
   workers: WorkersRepo;
   bus: EventBus;
   log: Logger;
   agentToken: string;
   timings: GatewayTimings;
+  settings: GatewaySettings;
   onWorkerChanged: (workerId: string) => void;
 }
 
@@ -56,6 +68,11 @@ export function createAgentGateway(deps: GatewayDeps) {
     bus: deps.bus,
     log: deps.log,
     leaseMs: () => deps.timings.leaseMs,
+    facts: {
+      heartbeatIntervalMs: deps.timings.heartbeatIntervalMs,
+      offlineAfterMs: deps.timings.offlineAfterMs,
+      minAgentVersion: deps.settings.minAgentVersion,
+    },
   });
   const writer = createMessageWriter(
     deps.messages,
@@ -139,7 +156,8 @@ export function createAgentGateway(deps: GatewayDeps) {
       socket.close(CloseCode.authFailed, 'agent token not accepted');
       return null;
     }
-    const record = await deps.workers.upsertFromHello(hello);
+    const trusted = deps.settings.autoEnableWorkers || deps.settings.trustedWorkerIds.has(hello.workerId);
+    const record = await deps.workers.upsertFromHello(hello, trusted);
     const previous = sessions.get(hello.workerId);
     if (previous)
       previous.socket.close(CloseCode.replaced, 'replaced by a newer connection of the same worker');
@@ -150,6 +168,9 @@ export function createAgentGateway(deps: GatewayDeps) {
       machine: hello.machine,
       maxTasks: hello.maxTasks,
       enabled: record.is_enabled === 1,
+      draining: record.draining === 1,
+      agentVersion: hello.agentVersion,
+      limits: hello.limits,
       credit: 0,
       health: null,
       assigned: new Set(),
@@ -170,7 +191,44 @@ export function createAgentGateway(deps: GatewayDeps) {
       `worker ${hello.name} connected from ${hello.machine.hostname} (max ${hello.maxTasks} tasks)`,
     );
     deps.onWorkerChanged(hello.workerId);
+    await readopt(session, hello.runningAttemptIds);
     return session;
+  }
+
+  /**
+   * Re-adoption: attempts the agent still runs continue under their leases. The worker's other live
+   * attempts died with an earlier agent process: they end now, as lost, instead of at lease expiry.
+   */
+  async function readopt(session: WorkerSession, runningAttemptIds: readonly string[]): Promise<void> {
+    session.assigned = new Set(runningAttemptIds);
+    await deps.executions.renewLeases(session.workerId, runningAttemptIds, deps.timings.leaseMs);
+    const lost = await deps.control.loseAttemptsExcept(
+      session.workerId,
+      runningAttemptIds,
+      'the worker reconnected without this attempt (its agent restarted)',
+    );
+    for (const execution of lost) deps.bus.emit({ type: 'execution:changed', execution });
+    if (lost.length > 0) {
+      deps.log.warn(
+        `worker ${session.name} came back without ${lost.length} of its attempts; they end as lost`,
+      );
+      await dispatcher.pump();
+    }
+  }
+
+  /** Applies an operator's enable/disable/drain to a connected worker at once. */
+  function updateWorker(workerId: string, flags: { enabled: boolean; draining: boolean }): void {
+    const session = sessions.get(workerId);
+    if (!session) return;
+    session.enabled = flags.enabled;
+    session.draining = flags.draining;
+    session.send({ type: 'worker.update', enabled: flags.enabled, draining: flags.draining });
+    if (flags.enabled && !flags.draining) void dispatcher.pump();
+  }
+
+  /** Asks the worker holding an attempt to stop it (stop request, drain deadline). */
+  function cancelAttempt(workerId: string, attemptId: string, reason: string): void {
+    sessions.get(workerId)?.send({ type: 'task.cancel', attemptId, reason });
   }
 
   async function handle(session: WorkerSession, message: WorkerMessage): Promise<void> {
@@ -284,6 +342,8 @@ export function createAgentGateway(deps: GatewayDeps) {
     },
     sessions,
     pump: () => dispatcher.pump(),
+    updateWorker,
+    cancelAttempt,
     sweepSilent,
     flush: () => writer.flush(),
     async close(): Promise<void> {

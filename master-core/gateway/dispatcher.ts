@@ -2,6 +2,9 @@ import type { ExecutionsRepo } from '../catalog/executionsRepo';
 import type { EventBus } from '../eventBus';
 import type { Logger } from '../logger';
 import type { WorkerSession } from './workerSession';
+import { workerState } from '../execution/workerState';
+import { sessionFacts } from './workerFacts';
+import type { FactsSettings } from './workerFacts';
 
 /**
  * Pull with credit: each session holds the number of tasks its agent asked for. pump() hands
@@ -14,16 +17,22 @@ export function createDispatcher(deps: {
   bus: EventBus;
   log: Logger;
   leaseMs: () => number;
+  facts: FactsSettings;
 }) {
   let running = false;
   let again = false;
 
   async function pumpOnce(): Promise<void> {
+    const now = Date.now();
     const eligible = [...deps.sessions()]
-      .filter((s) => s.enabled && s.credit > 0)
+      .filter((s) => s.credit > 0 && workerState(sessionFacts(s, deps.facts, now)).state === 'online')
       .sort((a, b) => load(a) - load(b));
     for (const session of eligible) {
-      while (session.credit > 0 && session.socket.readyState === session.socket.OPEN) {
+      while (
+        session.credit > 0 &&
+        session.socket.readyState === session.socket.OPEN &&
+        workerState(sessionFacts(session, deps.facts, Date.now())).state === 'online'
+      ) {
         const claim = await deps.executions.claimNext(
           {
             workerId: session.workerId,

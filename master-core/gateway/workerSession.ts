@@ -9,6 +9,10 @@ export interface WorkerSession {
   machine: MachineFacts;
   maxTasks: number;
   enabled: boolean;
+  draining: boolean;
+  agentVersion: string;
+  /** The agent's own ceilings for taking new work (SSIS TaskRequestMaxCPU / TaskRequestMinMemory). */
+  limits: { maxCpuPercent: number; minFreeMemoryBytes: number };
   /** Tasks the agent asked for and has not been given yet. */
   credit: number;
   health: WorkerHealth | null;

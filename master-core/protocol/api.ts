@@ -136,6 +136,8 @@ export const apiMethods = {
         .optional(),
       timeoutMs: z.number().int().positive().nullable().default(null),
       targeting: Targeting.default({ kind: 'any' }),
+      /** Fail the execution if it has not started after waiting this long in the queue. */
+      maxQueueWaitMs: z.number().int().positive().nullable().default(null),
     }),
     output: z.object({ executionId: z.number() }),
   },
@@ -151,6 +153,24 @@ export const apiMethods = {
       createdBefore: z.iso.datetime().optional(),
     }),
     output: z.object({ executions: z.array(ExecutionRow), total: z.number() }),
+  },
+  /** Stop (SSIS stop_operation): a queued execution is canceled at once, a running one goes 8 stopping then 3 canceled. */
+  'execution.stop': {
+    input: z.strictObject({ executionId: z.number().int().positive() }),
+    output: z.object({ execution: ExecutionRow }),
+  },
+  /** Why an execution is (not) running: per worker, eligible or the reason not. */
+  'execution.explain': {
+    input: z.strictObject({ executionId: z.number().int().positive() }),
+    output: z.object({
+      status: z.number(),
+      eligibleWorkers: z.number(),
+      /** No enabled worker could ever take it: its targeting matches none. */
+      neverRunnable: z.boolean(),
+      workers: z.array(
+        z.object({ name: z.string(), state: z.string(), eligible: z.boolean(), reason: z.string() }),
+      ),
+    }),
   },
   'execution.get': {
     input: z.strictObject({ executionId: z.number().int().positive() }),
@@ -174,6 +194,23 @@ export const apiMethods = {
     output: z.object({ messages: z.array(MessageRow) }),
   },
   'worker.list': { input: Empty, output: z.object({ workers: z.array(WorkerRow) }) },
+  /** SSIS: new workers start disabled; enabling lets a worker take work (and ends draining). */
+  'worker.enable': { input: z.strictObject({ name: z.string().min(1) }), output: Done },
+  /** A disabled worker keeps running what it has and takes nothing new. */
+  'worker.disable': { input: z.strictObject({ name: z.string().min(1) }), output: Done },
+  /** Drain: no new work; running work may finish until the deadline, then it is stopped and retried elsewhere. */
+  'worker.drain': {
+    input: z.strictObject({
+      name: z.string().min(1),
+      deadlineSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 86_400)
+        .optional(),
+    }),
+    output: Done,
+  },
   'worker.health': {
     input: z.strictObject({
       workerId: z.string().min(1),

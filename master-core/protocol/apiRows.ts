@@ -163,12 +163,23 @@ export const WorkerRow = z.object({
   machineName: z.string(),
   tags: z.array(z.string()),
   enabled: z.boolean(),
+  draining: z.boolean().default(false),
+  /** online, busy, draining, disabled, suspect, offline or outdated, computed by the master. */
+  state: z
+    .enum(['online', 'busy', 'draining', 'disabled', 'suspect', 'offline', 'outdated'])
+    .default('offline'),
+  /** Why the worker is in that state, in words an operator reads. */
+  stateReason: z.string().default(''),
   online: z.boolean(),
   maxTasks: z.number(),
   runningTasks: z.number(),
   cpuPercent: z.number().nullable(),
   freeMemoryBytes: z.number().nullable(),
   totalMemoryBytes: z.number().default(0),
+  freeDiskBytes: z.number().nullable().default(null),
+  loadAverage: z.number().nullable().default(null),
+  maxCpuPercent: z.number().default(100),
+  minFreeMemoryBytes: z.number().default(0),
   cpuCount: z.number().default(0),
   os: z.string().default(''),
   agentVersion: z.string().default(''),

@@ -16,6 +16,8 @@ export async function startTestMaster(
     agentPort: 0,
     agentHost: '127.0.0.1',
     log: silentLogger,
+    // Tests start their workers by hand; the disabled-by-default rule has tests of its own.
+    autoEnableWorkers: true,
     ...options,
   });
   return {

@@ -1,4 +1,4 @@
-import type { ApiMethodName, ApiOutput, ApiParsedInput, WorkerRow } from '../../protocol/api';
+import type { ApiMethodName, ApiOutput, ApiParsedInput, Targeting, WorkerRow } from '../../protocol/api';
 import type { Repos } from '../../catalog/repos';
 import type { EventBus } from '../../eventBus';
 
@@ -15,6 +15,21 @@ export interface HandlerDeps {
   bus: EventBus;
   listWorkers: () => Promise<WorkerRow[]>;
   onExecutionQueued: () => void;
+  runtime: RuntimeControl;
+}
+
+export interface WorkerExplanation {
+  name: string;
+  state: string;
+  eligible: boolean;
+  reason: string;
+}
+
+/** What the handlers may ask of the live runtime (gateway and dispatcher). */
+export interface RuntimeControl {
+  updateWorker(workerId: string, flags: { enabled: boolean; draining: boolean }): void;
+  cancelAttempt(workerId: string, attemptId: string, reason: string): void;
+  explain(targeting: Targeting): Promise<{ workers: WorkerExplanation[]; neverRunnable: boolean }>;
 }
 
 export type Handler<M extends ApiMethodName> = (

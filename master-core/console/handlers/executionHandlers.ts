@@ -1,5 +1,6 @@
 import { resolveParameters } from '../../execution/resolveParameters';
 import type { HandlerDeps, HandlerGroup } from './context';
+import { flagIfNeverRunnable } from './runtimeHandlers';
 
 type ExecutionMethods =
   | 'execution.create'
@@ -10,11 +11,8 @@ type ExecutionMethods =
   | 'execution.messages';
 
 /** Creating executions and reading them back. */
-export function executionHandlers({
-  repos,
-  bus,
-  onExecutionQueued,
-}: HandlerDeps): HandlerGroup<ExecutionMethods> {
+export function executionHandlers(deps: HandlerDeps): HandlerGroup<ExecutionMethods> {
+  const { repos, bus, onExecutionQueued } = deps;
   return {
     'execution.create': async (input, ctx) => {
       const found = await repos.projects.findPackage(input.folderName, input.projectName, input.packageName);
@@ -53,12 +51,14 @@ export function executionHandlers({
         loggingLevel: input.loggingLevel ?? Number(await repos.properties.get('SERVER_LOGGING_LEVEL')),
         timeoutMs: input.timeoutMs,
         targeting: input.targeting,
+        maxQueueWaitMs: input.maxQueueWaitMs,
         parameterValues,
         environment:
           environment && input.referenceId !== undefined
             ? { referenceId: input.referenceId, folderName: environment.folderName, name: environment.name }
             : null,
       });
+      await flagIfNeverRunnable(deps, execution.executionId);
       bus.emit({ type: 'execution:changed', execution });
       onExecutionQueued();
       return { executionId: execution.executionId };

@@ -2,6 +2,7 @@ import { adminHandlers } from './adminHandlers';
 import { catalogHandlers } from './catalogHandlers';
 import { environmentHandlers } from './environmentHandlers';
 import { executionHandlers } from './executionHandlers';
+import { runtimeHandlers } from './runtimeHandlers';
 import type { HandlerDeps, Handlers } from './context';
 
 export type { HandlerContext, HandlerDeps, Handlers } from './context';
@@ -12,5 +13,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...catalogHandlers(deps),
     ...environmentHandlers(deps),
     ...executionHandlers(deps),
+    ...runtimeHandlers(deps),
   };
 }
