@@ -3,10 +3,11 @@ import { ScaleOutError, coerceError } from '../master-core/protocol/errors';
 import { clientOf, int, list, repeat, withConnection } from './flags';
 import { registerCatalogCommands } from './commands/catalogCommands';
 import { registerCatalogAdmin } from './commands/catalogAdmin';
+import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { defaultDataDir } from './paths';
 import { runMaster } from './commands/master';
 import { runWorker } from './commands/worker';
-import { deploy, listExecutions, listWorkers, logs, run } from './commands/client';
+import { deploy, listExecutions, logs, run } from './commands/client';
 
 export function buildProgram(): Command {
   const program = new Command('scaleout')
@@ -25,7 +26,11 @@ export function buildProgram(): Command {
     .option('--local-worker', 'also run a worker agent on this machine', false)
     .option('--local-worker-tasks <n>', 'max tasks of the local worker', int('--local-worker-tasks', 1, 1024))
     .option('--sample', 'deploy the sample project when the catalog is empty', false)
-    .option('--auto-enable-workers', 'register new workers enabled (by default they start disabled, as in SSIS)', false)
+    .option(
+      '--auto-enable-workers',
+      'register new workers enabled (by default they start disabled, as in SSIS)',
+      false,
+    )
     .addOption(
       new Option('--console-token <token>', 'fixed console token instead of one per launch').env(
         'SCALEOUT_CONSOLE_TOKEN',
@@ -113,9 +118,7 @@ export function buildProgram(): Command {
       logs(clientOf(flags), int('execution-id', 1, Number.MAX_SAFE_INTEGER)(id), flags.follow, flags.type),
     );
 
-  withConnection(program.command('workers'))
-    .description('list worker agents and their health')
-    .action((flags) => listWorkers(clientOf(flags)));
+  registerRuntimeCommands(program);
 
   registerCatalogCommands(program);
   registerCatalogAdmin(program);

@@ -39,16 +39,17 @@ export function messageLine(m: MessageRow): string {
 
 export function workersTable(rows: WorkerRow[]): string {
   return table(
-    ['Name', 'State', 'Enabled', 'Machine', 'Tasks', 'CPU %', 'Tags', 'Last seen'],
+    ['Name', 'State', 'Enabled', 'Machine', 'Tasks', 'CPU %', 'Tags', 'Last seen', 'Why'],
     rows.map((w) => [
       w.name,
-      w.online ? 'online' : 'offline',
+      w.state,
       w.enabled ? 'yes' : 'no',
       w.machineName,
       `${w.runningTasks}/${w.maxTasks}`,
       w.cpuPercent === null ? '' : w.cpuPercent.toFixed(0),
       w.tags.join(','),
       w.lastSeenAt,
+      w.stateReason,
     ]),
   );
 }
