@@ -80,6 +80,11 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'stop the execution after this long', int('--timeout', 1, 31_536_000))
     .option('--worker <names>', 'run only on these workers (comma-separated)', list, [])
     .option('--tag <tags>', 'run only on workers with all these tags', list, [])
+    .option(
+      '--max-queue-wait <seconds>',
+      'fail the execution if no worker has taken it after this long',
+      int('--max-queue-wait', 1, 31_536_000),
+    )
     .option('--wait', 'follow the execution; exit 0 only if it succeeded', false)
     .action(async (pkg: string, flags) => {
       process.exitCode = await run(clientOf(flags), pkg, {
@@ -92,6 +97,7 @@ export function buildProgram(): Command {
         tags: flags.tag,
         wait: flags.wait,
         environment: flags.environment,
+        maxQueueWaitSeconds: flags.maxQueueWait,
       });
     });
 

@@ -68,6 +68,7 @@ export interface RunFlags {
   priority: number;
   loggingLevel?: number;
   environment?: string;
+  maxQueueWaitSeconds?: number;
   timeoutSeconds?: number;
   workers: string[];
   tags: string[];
@@ -92,6 +93,7 @@ export async function run(client: ApiClient, packagePath: string, flags: RunFlag
     priority: flags.priority,
     ...(flags.loggingLevel === undefined ? {} : { loggingLevel: flags.loggingLevel }),
     timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : null,
+    maxQueueWaitMs: flags.maxQueueWaitSeconds ? flags.maxQueueWaitSeconds * 1000 : null,
     targeting,
   });
   out(`execution ${executionId} created\n`);
