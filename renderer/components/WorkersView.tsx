@@ -17,24 +17,37 @@ interface WorkersViewProps {
   onReload: () => void;
 }
 
+const stateLabel = (state: WorkerRow['state']) => state[0]!.toUpperCase() + state.slice(1);
+const stateColor: Record<WorkerRow['state'], 'success' | 'info' | 'warning' | 'error' | 'default'> = {
+  online: 'success',
+  busy: 'info',
+  draining: 'warning',
+  disabled: 'default',
+  suspect: 'warning',
+  offline: 'default',
+  outdated: 'error',
+};
+
 const columns: GridColDef<WorkerRow>[] = [
   { field: 'name', headerName: 'Name', width: 160 },
   { field: 'machineName', headerName: 'Machine', width: 160 },
   {
-    field: 'online',
+    field: 'state',
     headerName: 'State',
-    width: 95,
-    valueGetter: (_value, row) => (row.online ? 'Online' : 'Offline'),
+    width: 105,
+    valueGetter: (_value, row) => stateLabel(row.state),
     renderCell: ({ row }) => (
       <Chip
-        label={row.online ? 'Online' : 'Offline'}
-        color={row.online ? 'success' : 'default'}
-        variant={row.online ? 'filled' : 'outlined'}
+        label={stateLabel(row.state)}
+        color={stateColor[row.state]}
+        variant={row.state === 'offline' ? 'outlined' : 'filled'}
         data-testid={`worker-online-${row.name}`}
+        data-state={row.state}
         sx={{ height: 20, fontSize: 12 }}
       />
     ),
   },
+  { field: 'stateReason', headerName: 'Why', width: 260 },
   {
     field: 'enabled',
     headerName: 'Enabled',
