@@ -307,6 +307,9 @@ export function createAgentGateway(deps: GatewayDeps) {
       statistics: message.statistics,
     });
     if (!execution) {
+      deps.log.warn(
+        `worker ${session.name}: late report for attempt ${message.attemptId} rejected (fenced: its lease ended)`,
+      );
       session.send({
         type: 'task.rejected',
         attemptId: message.attemptId,
