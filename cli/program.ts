@@ -6,7 +6,7 @@ import { registerCatalogAdmin } from './commands/catalogAdmin';
 import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { defaultDataDir } from './paths';
 import { runMaster } from './commands/master';
-import { runWorker } from './commands/worker';
+import { registerWorkerCommand } from './commands/worker';
 import { deploy, listExecutions, logs, run } from './commands/client';
 
 export function buildProgram(): Command {
@@ -38,20 +38,7 @@ export function buildProgram(): Command {
     )
     .action((flags) => runMaster(flags));
 
-  program
-    .command('worker')
-    .description('run a worker agent that pulls work from a master')
-    .requiredOption('--master <url>', 'agent endpoint of the master, e.g. ws://host:8391')
-    .option('--token <token>', 'agent token (env SCALEOUT_AGENT_TOKEN)')
-    .option('--name <name>', 'display name (default: host name)')
-    .option('--tags <tags>', 'comma-separated tags for targeting', list, [])
-    .option(
-      '--max-tasks <n>',
-      'how many executions at once (default: CPU count)',
-      int('--max-tasks', 1, 1024),
-    )
-    .option('--work-dir <dir>', 'where attempts run and the worker id is kept')
-    .action((flags) => runWorker(flags));
+  registerWorkerCommand(program);
 
   withConnection(program.command('deploy <project-dir>'))
     .description('validate a project folder and deploy it as a new version')

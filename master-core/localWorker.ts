@@ -47,6 +47,11 @@ export function startLocalWorker(options: LocalWorkerOptions) {
     child.on('exit', (code, signal) => {
       child = null;
       if (stopping) return;
+      if (code === 2) {
+        // Refused for good (bad token, wrong version, or replaced by another agent with its identity).
+        options.log.error('local worker refused by the master; not restarting it (see its log above)');
+        return;
+      }
       if (Date.now() - started > 60_000) restarts = 0;
       restarts += 1;
       const delayMs = Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));

@@ -9,14 +9,19 @@ import {
   PROTOCOL_VERSION,
   decodeFrame,
 } from '../master-core/protocol/wire';
-import type { TaskAssignment, TaskEvent, TaskFinished, WorkerMessage } from '../master-core/protocol/wire';
+import type { TaskAssignment, WorkerMessage } from '../master-core/protocol/wire';
+import { createEventSpool } from './eventSpool';
+import type { SpoolWrite } from './eventSpool';
 import { startExecutionSlot } from './executionSlot';
 import type { ExecutionSlot } from './executionSlot';
-import { createCpuSampler, freeMemoryBytes, machineFacts } from './machineFacts';
+import { createHealthProbe, machineFacts, overLimits } from './machineFacts';
+import type { HealthSample } from './machineFacts';
+import { closeDecision, nextDelayMs } from './reconnect';
 
 export const AGENT_VERSION = '0.1.0';
 
 export interface AgentLogger {
+  debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -36,20 +41,26 @@ export interface AgentOptions {
   maxCpuPercent?: number;
   /** Take no new work while free memory is below this (SSIS TaskRequestMinMemory); default 0. */
   minFreeMemoryBytes?: number;
-  /** Called when the master refuses us for good (bad token, wrong protocol version). */
+  /** Bytes of unacknowledged events kept in `<workDir>/spool`; default 256 MiB. */
+  spoolLimitBytes?: number;
+  /** Called once when the agent must stop for good (refused token or version, replaced). */
   onFatal?: (reason: string) => void;
+  /** Test seams: the machine's health, and the spool's file writes (to simulate a full disk). */
+  healthProbe?: () => HealthSample;
+  spoolWrite?: SpoolWrite;
 }
 
-interface AttemptState {
-  task: TaskAssignment;
-  slot: ExecutionSlot | null;
-  nextSeq: number;
-  unacked: TaskEvent[];
-  finished: TaskFinished | null;
+/** How many tasks to ask for now: none while stopping, told off by the master, or short of resources. */
+export function creditToOffer(state: {
+  maxTasks: number;
+  running: number;
+  stopping: boolean;
+  masterAllows: boolean;
+  overLimits: boolean;
+}): number {
+  if (state.stopping || !state.masterAllows || state.overLimits) return 0;
+  return Math.max(0, state.maxTasks - state.running);
 }
-
-/** Events kept for one attempt while the master has not acknowledged them. */
-const MAX_UNACKED_EVENTS = 100_000;
 
 function loadWorkerId(workDir: string): string {
   const file = join(workDir, 'worker-id');
@@ -59,135 +70,186 @@ function loadWorkerId(workDir: string): string {
   return id;
 }
 
-/** A worker agent: connects to the master, pulls work within its capacity, runs each attempt in a child process. */
+/**
+ * A worker agent: connects to the master, pulls work within its capacity, runs each attempt in a
+ * child process. Events and final reports go through the spool, so they reach the master at least
+ * once across reconnects and restarts of this agent.
+ */
 export function createAgent(options: AgentOptions) {
+  const { log } = options;
   mkdirSync(options.workDir, { recursive: true });
   const workerId = loadWorkerId(options.workDir);
   const machine = machineFacts();
-  const cpu = createCpuSampler();
-  const attempts = new Map<string, AttemptState>();
+  const probe = options.healthProbe ?? createHealthProbe(options.workDir);
+  const limits = {
+    maxCpuPercent: options.maxCpuPercent ?? 100,
+    minFreeMemoryBytes: options.minFreeMemoryBytes ?? 0,
+  };
+  const spool = createEventSpool({
+    dir: join(options.workDir, 'spool'),
+    log,
+    ...(options.spoolLimitBytes === undefined ? {} : { limitBytes: options.spoolLimitBytes }),
+    ...(options.spoolWrite ? { write: options.spoolWrite } : {}),
+  });
+  /** Attempts whose process runs in this agent process (the slot is set once it is started). */
+  const running = new Map<string, { slot: ExecutionSlot | null }>();
   let socket: WebSocket | null = null;
   let welcomed = false;
   let stopping = false;
+  let masterAllows = true;
+  let shortOf: string | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let failures = 0;
   let lastCredit = -1;
+  const changeWaiters = new Set<() => void>();
+  const changed = () => changeWaiters.forEach((wake) => wake());
 
-  const running = () => [...attempts.values()].filter((a) => a.slot && !a.finished);
-  const send = (message: WorkerMessage) => {
-    if (welcomed && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  /** Running attempts and those whose final report waits for an acknowledgement: both are still ours. */
+  const heldAttemptIds = () => [...new Set([...running.keys(), ...spool.pendingReports()])];
+  const sendText = (text: string) => {
+    if (welcomed && socket?.readyState === WebSocket.OPEN) socket.send(text);
   };
-  const sendCredit = (force = false) => {
-    const credit = stopping ? 0 : Math.max(0, options.maxTasks - running().length);
-    if (force || credit !== lastCredit) {
+  const send = (message: WorkerMessage) => sendText(JSON.stringify(message));
+  const sendCredit = () => {
+    const credit = creditToOffer({
+      maxTasks: options.maxTasks,
+      running: running.size,
+      stopping,
+      masterAllows,
+      overLimits: shortOf !== null,
+    });
+    if (welcomed && credit !== lastCredit) {
       lastCredit = credit;
       send({ type: 'task.request', credit });
     }
   };
-  const sendHeartbeat = () =>
-    send({
-      type: 'worker.heartbeat',
-      health: {
-        cpuPercent: cpu(),
-        freeMemoryBytes: freeMemoryBytes(),
-        runningAttemptIds: running().map((a) => a.task.attemptId),
-      },
-    });
+
+  /** Reports health and re-evaluates the resource limits: past them the agent asks for no work. */
+  function sendHeartbeat(): void {
+    const sample = probe();
+    const reason = overLimits(sample, limits);
+    if (reason !== shortOf) {
+      if (reason) log.warn(`taking no new work: ${reason}`);
+      else log.info('resources recovered: taking work again');
+      shortOf = reason;
+    }
+    send({ type: 'worker.heartbeat', health: { ...sample, runningAttemptIds: heldAttemptIds() } });
+    sendCredit();
+  }
 
   function connect(): void {
+    reconnectTimer = null;
     if (stopping) return;
     const ws = new WebSocket(options.masterUrl, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    let lastError = '';
     socket = ws;
     ws.on('open', () => {
-      ws.send(
-        JSON.stringify({
-          type: 'worker.hello',
-          protocolVersion: PROTOCOL_VERSION,
-          agentVersion: AGENT_VERSION,
-          workerId,
-          name: options.name,
-          token: options.token,
-          tags: options.tags,
-          maxTasks: options.maxTasks,
-          machine,
-          runningAttemptIds: running().map((a) => a.task.attemptId),
-          limits: { maxCpuPercent: options.maxCpuPercent ?? 100, minFreeMemoryBytes: options.minFreeMemoryBytes ?? 0 },
-        } satisfies WorkerMessage),
-      );
+      const hello: WorkerMessage = {
+        type: 'worker.hello',
+        protocolVersion: PROTOCOL_VERSION,
+        agentVersion: AGENT_VERSION,
+        workerId,
+        name: options.name,
+        token: options.token,
+        tags: options.tags,
+        maxTasks: options.maxTasks,
+        machine,
+        // Running attempts, and ended ones whose spooled report follows the welcome. Attempts that
+        // died with an earlier agent process have no report and are not listed: the master ends them.
+        runningAttemptIds: heldAttemptIds(),
+        limits,
+      };
+      ws.send(JSON.stringify(hello));
     });
     ws.on('message', (data) => {
+      if (socket !== ws) return;
       const frame = decodeFrame(MasterMessage, String(data));
-      if (!frame.ok) {
-        options.log.warn(`ignoring an invalid frame from the master: ${frame.error}`);
-        return;
-      }
-      handle(frame.value);
+      if (frame.ok) handle(frame.value);
+      else log.warn(`ignoring an invalid frame from the master: ${frame.error}`);
     });
-    ws.on('error', (error) => options.log.warn(`connection to ${options.masterUrl}: ${error.message}`));
+    ws.on('error', (error) => (lastError = error.message));
     ws.on('close', (code, reasonBuffer) => {
-      const reason = reasonBuffer.toString();
+      if (socket !== ws) return;
+      const reason = reasonBuffer.toString() || lastError;
+      socket = null;
       welcomed = false;
       if (heartbeat) clearInterval(heartbeat);
       heartbeat = null;
-      if (socket === ws) socket = null;
-      if (code === CloseCode.authFailed || code === CloseCode.versionMismatch) {
-        options.log.error(`the master refused this worker: ${reason}`);
-        stopping = true;
-        options.onFatal?.(reason);
-        return;
-      }
+      changed();
+      const decision = closeDecision(code, reason);
+      if (decision.kind === 'fatal') return fatal(decision.reason);
       if (stopping) return;
       failures += 1;
-      const delayMs = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
-      options.log.warn(
-        `disconnected from the master (${code}${reason ? `: ${reason}` : ''}); reconnecting in ${delayMs} ms`,
+      const delayMs = nextDelayMs(failures);
+      log.warn(
+        `disconnected from the master (${code}${reason ? `: ${reason}` : ''}); retrying in ${delayMs} ms`,
       );
       reconnectTimer = setTimeout(connect, delayMs);
     });
   }
 
+  function fatal(reason: string): void {
+    log.error(`stopping: ${reason}`);
+    stopping = true;
+    // The master ends this worker's attempts; their processes must not run on unobserved.
+    for (const attempt of running.values()) attempt.slot?.kill();
+    options.onFatal?.(reason);
+  }
+
   function handle(message: MasterMessage): void {
     switch (message.type) {
       case 'master.welcome':
-        welcomed = true;
-        failures = 0;
-        options.log.info(`connected to ${options.masterUrl} as ${options.name} (${workerId})`);
-        if (heartbeat) clearInterval(heartbeat);
-        heartbeat = setInterval(sendHeartbeat, message.heartbeatIntervalMs);
-        sendHeartbeat();
-        for (const attempt of attempts.values()) {
-          for (const event of attempt.unacked) send(event);
-          if (attempt.finished) send(attempt.finished);
-        }
-        return sendCredit(true);
+        return welcome(message.heartbeatIntervalMs, message.enabled);
       case 'task.assign':
         return start(message.task);
-      case 'task.ack': {
-        const attempt = attempts.get(message.attemptId);
-        if (!attempt) return;
-        attempt.unacked = attempt.unacked.filter((e) => e.seq >= message.nextSeq);
-        if (message.finished) attempts.delete(message.attemptId);
-        return;
-      }
+      case 'task.ack':
+        spool.ack(message.attemptId, message.nextSeq, message.finished);
+        if (message.finished) log.debug(`attempt ${message.attemptId}: the master stored its final report`);
+        return changed();
       case 'task.cancel':
-        options.log.warn(`attempt ${message.attemptId} cancelled by the master: ${message.reason}`);
-        return attempts.get(message.attemptId)?.slot?.cancel();
-      case 'task.rejected': {
-        options.log.warn(`attempt ${message.attemptId} rejected by the master: ${message.reason}`);
-        attempts.get(message.attemptId)?.slot?.kill();
-        attempts.delete(message.attemptId);
+        log.warn(`attempt ${message.attemptId} cancelled by the master: ${message.reason}`);
+        return running.get(message.attemptId)?.slot?.cancel();
+      case 'task.rejected':
+        log.warn(`attempt ${message.attemptId} rejected by the master: ${message.reason}`);
+        running.get(message.attemptId)?.slot?.kill();
+        running.delete(message.attemptId);
+        spool.forget(message.attemptId);
+        changed();
         return sendCredit();
-      }
       case 'worker.update':
-        return options.log.info(`the master ${message.enabled ? 'enabled' : 'disabled'} this worker`);
+        masterAllows = message.enabled && !message.draining;
+        log.info(
+          `the master ${message.enabled ? 'enabled' : 'disabled'} this worker${message.draining ? ' (draining)' : ''}`,
+        );
+        return sendCredit();
     }
   }
 
+  function welcome(heartbeatIntervalMs: number, enabled: boolean): void {
+    welcomed = true;
+    failures = 0;
+    masterAllows = enabled;
+    log.info(`connected to ${options.masterUrl} as ${options.name} (${workerId})`);
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = setInterval(sendHeartbeat, heartbeatIntervalMs);
+    // Everything the master has not acknowledged, in order per attempt, before any new work.
+    let replayed = 0;
+    for (const line of spool.unacknowledged()) {
+      sendText(line);
+      replayed += 1;
+    }
+    if (replayed > 0) log.info(`replayed ${replayed} unacknowledged events and reports`);
+    lastCredit = -1;
+    sendHeartbeat(); // evaluates the resource limits, then asks for work
+  }
+
   function start(task: TaskAssignment): void {
-    const attempt: AttemptState = { task, slot: null, nextSeq: 0, unacked: [], finished: null };
-    attempts.set(task.attemptId, attempt);
-    options.log.info(
+    if (running.has(task.attemptId)) return;
+    const id = task.attemptId;
+    const attempt: { slot: ExecutionSlot | null } = { slot: null };
+    running.set(id, attempt);
+    log.info(
       `running execution ${task.executionId} (${task.folderName}/${task.projectName}/${task.packageName}), attempt ${task.attemptNumber}`,
     );
     attempt.slot = startExecutionSlot({
@@ -196,33 +258,19 @@ export function createAgent(options: AgentOptions) {
       machineName: machine.hostname,
       workDir: options.workDir,
       handlers: {
-        onStarted: (pid) => send({ type: 'task.started', attemptId: task.attemptId, pid }),
-        onEvent: (event) => {
-          const frame: TaskEvent = {
-            type: 'task.event',
-            attemptId: task.attemptId,
-            seq: attempt.nextSeq,
-            ...event,
-          };
-          attempt.nextSeq += 1;
-          if (attempt.unacked.length < MAX_UNACKED_EVENTS) attempt.unacked.push(frame);
-          send(frame);
-        },
+        onStarted: (pid) => send({ type: 'task.started', attemptId: id, pid }),
+        // An attempt the master refused (task.rejected) is forgotten: nothing more of it is sent.
+        onEvent: (event) => running.has(id) && spool.event(id, event).forEach(send),
         onDone: (result) => {
-          attempt.finished = {
-            type: 'task.finished',
-            attemptId: task.attemptId,
-            eventCount: attempt.nextSeq,
-            outcome: result.outcome,
-            exitCode: result.exitCode,
-            signal: result.signal,
-            error: result.error,
-            statistics: result.statistics,
-          };
-          options.log.info(
-            `execution ${task.executionId} attempt ${task.attemptNumber} ${result.outcome}${result.error ? `: ${result.error}` : ''}`,
+          if (!running.has(id)) return;
+          const { outcome, exitCode, signal, error, statistics } = result;
+          const frames = spool.finish(id, { outcome, exitCode, signal, error, statistics });
+          running.delete(id);
+          log.info(
+            `execution ${task.executionId} attempt ${task.attemptNumber} ${outcome}${error ? `: ${error}` : ''}`,
           );
-          send(attempt.finished);
+          frames.forEach(send);
+          changed();
           sendCredit();
         },
       },
@@ -230,24 +278,37 @@ export function createAgent(options: AgentOptions) {
     sendCredit();
   }
 
+  /** Resolves once `done()` holds, or false at the deadline; woken by every change, never polls. */
+  function waitUntil(done: () => boolean, deadlineMs: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (result: boolean) => {
+        clearTimeout(timer);
+        changeWaiters.delete(wake);
+        resolve(result);
+      };
+      const wake = () => done() && finish(true);
+      const timer = setTimeout(() => finish(done()), deadlineMs);
+      changeWaiters.add(wake);
+    });
+  }
+
   connect();
 
   return {
     workerId,
     isConnected: () => welcomed,
-    runningCount: () => running().length,
+    runningCount: () => running.size,
+    spoolBytes: () => spool.usedBytes(),
     /** Stops taking work, lets running attempts finish for up to drainMs, then stops them. */
     async stop(drainMs = 10_000): Promise<void> {
       stopping = true;
-      sendCredit(true);
-      const deadline = Date.now() + drainMs;
-      while (running().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      for (const attempt of running()) attempt.slot?.cancel();
-      // Wait for stopped attempts to exit and for the master to take their final reports.
-      const flushDeadline = Date.now() + 7_000;
-      while (attempts.size > 0 && welcomed && Date.now() < flushDeadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      sendCredit();
+      await waitUntil(() => running.size === 0, drainMs);
+      for (const attempt of running.values()) attempt.slot?.cancel();
+      // Stopped attempts exit and report; give the master a moment to take the reports. What it
+      // does not acknowledge stays spooled and is replayed when the agent starts again.
+      await waitUntil(() => running.size === 0 && (spool.pendingReports().length === 0 || !welcomed), 7_000);
       if (reconnectTimer) clearTimeout(reconnectTimer);
       if (heartbeat) clearInterval(heartbeat);
       socket?.close(CloseCode.normal, 'worker stopping');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeFromExit } from './outcome';
+import { outcomeFromExit, recycleDecision } from './outcome';
 
-const base = { reported: null, exitCode: 0, signal: null, timedOut: false, cancelled: false, stderrTail: '' };
+const base = { reported: null, exitCode: 0, signal: null, timedOut: false, cancelled: false, outputTail: '' };
 
 describe('outcomeFromExit', () => {
   it('trusts a report that matches the exit code', () => {
@@ -24,7 +24,7 @@ describe('outcomeFromExit', () => {
     const result = outcomeFromExit({
       ...base,
       exitCode: 134,
-      stderrTail: 'FATAL ERROR: heap out of memory\n',
+      outputTail: 'FATAL ERROR: heap out of memory\n',
     });
     expect(result).toEqual({
       outcome: 'failed',
@@ -38,5 +38,25 @@ describe('outcomeFromExit', () => {
     expect(outcomeFromExit({ ...base, cancelled: true, exitCode: null, signal: 'SIGTERM' }).error).toMatch(
       /stopped/,
     );
+  });
+});
+
+describe('recycleDecision', () => {
+  const fit = { reportedAndReady: true, uses: 1, maxUses: 100, rssBytes: 50e6, maxRssBytes: 512 * 2 ** 20 };
+  it('reuses a host that reported and is ready, under both limits', () => {
+    expect(recycleDecision(fit)).toEqual({ reuse: true });
+  });
+  it('never reuses a host that failed or was stopped', () => {
+    expect(recycleDecision({ ...fit, reportedAndReady: false })).toEqual({
+      reuse: false,
+      reason: 'the host failed or was stopped',
+    });
+  });
+  it('retires a host at its use limit or past its memory ceiling', () => {
+    expect(recycleDecision({ ...fit, uses: 100 })).toEqual({ reuse: false, reason: 'it ran 100 attempts' });
+    expect(recycleDecision({ ...fit, rssBytes: 600 * 2 ** 20 })).toMatchObject({
+      reuse: false,
+      reason: expect.stringMatching(/memory/),
+    });
   });
 });

@@ -187,6 +187,8 @@ export function createAgentGateway(deps: GatewayDeps) {
       heartbeatIntervalMs: deps.timings.heartbeatIntervalMs,
       leaseMs: deps.timings.leaseMs,
     });
+    // The agent's idea of enabled/draining after a reconnect comes from here.
+    session.send({ type: 'worker.update', enabled: session.enabled, draining: session.draining });
     deps.log.info(
       `worker ${hello.name} connected from ${hello.machine.hostname} (max ${hello.maxTasks} tasks)`,
     );

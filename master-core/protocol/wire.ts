@@ -60,8 +60,9 @@ export const WorkerHello = z.strictObject({
   maxTasks: z.number().int().positive().max(1024),
   machine: MachineFacts,
   /**
-   * Attempts this agent process still runs (after a reconnect). The master ends at once, as lost,
-   * the worker's live attempts missing here: a restarted agent no longer has them.
+   * Attempts this agent still holds: running, or ended with their final report not yet
+   * acknowledged (kept in its spool across its own restart). The master ends at once, as lost, the
+   * worker's live attempts missing here: they died with an earlier agent process.
    */
   runningAttemptIds: z.array(Id).max(10_000).default([]),
   /** SSIS TaskRequestMaxCPU / TaskRequestMinMemory: take no new work past these. */

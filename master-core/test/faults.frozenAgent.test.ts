@@ -18,7 +18,10 @@ describe('a frozen agent', () => {
   beforeAll(async () => {
     master = await startTestMaster({
       timings: { heartbeatIntervalMs: 200, leaseMs: 1_000, offlineAfterMs: 1_000, sweepIntervalMs: 100 },
-      log: createLogger('test', 'warn', (line) => logLines.push(line)),
+      log: createLogger('test', 'warn', (line) => {
+        logLines.push(line);
+        return true;
+      }),
     });
     client = nodeClient(master.consoleUrl, master.consoleToken);
     await client.call('project.deploy', {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { MessageSourceType, MessageType } from '../../../master-core/protocol/codes';
 import type { ProcessTask } from '../../../master-core/protocol/packageFormat';
+import { taskEnvironment } from '../../hostEnvironment';
 import { substitute } from '../context';
 import type { PackageContext } from '../context';
 import { capMessage } from '../events';
@@ -10,8 +11,15 @@ import type { EmitEvent } from '../events';
 /** Lines of output one process task may log; past this they are counted, not stored. */
 export const MAX_OUTPUT_LINES = 10_000;
 const KILL_GRACE_MS = 5_000;
+/** How long to keep reading output after the program ended, for pipes a grandchild still holds. */
+const OUTPUT_DRAIN_MS = 1_000;
 
-/** Execute Process task: runs the program without a shell; stdout is Information, stderr Warning. */
+/**
+ * Execute Process task: runs the program without a shell; stdout is Information, stderr Warning.
+ * The program stays in the host's process group, so the agent's cancel, timeout and clean-up
+ * (signals to the whole group) reach it and anything it starts. Its environment is the host's
+ * allow-listed one (hostEnvironment.ts).
+ */
 export async function runProcessTask(
   task: ProcessTask,
   context: PackageContext,
@@ -24,10 +32,7 @@ export async function runProcessTask(
     cwd,
     shell: false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...(command === context.nodePath && process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
-    },
+    env: taskEnvironment(process.env, command === context.nodePath),
   });
   let lines = 0;
   let dropped = 0;
@@ -64,6 +69,14 @@ export async function runProcessTask(
     (resolve, reject) => {
       child.once('error', (error) => reject(new Error(`cannot start ${command}: ${error.message}`)));
       child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+      // A background process the program left behind may hold its output pipes open for ever.
+      child.once('exit', (exitCode, exitSignal) => {
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          resolve({ code: exitCode, signal: exitSignal });
+        }, OUTPUT_DRAIN_MS).unref();
+      });
     },
   ).finally(() => {
     if (timer) clearTimeout(timer);
