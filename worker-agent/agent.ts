@@ -99,6 +99,9 @@ export function createAgent(options: AgentOptions) {
   let masterAllows = true;
   let shortOf: string | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
+  /** When the master was last heard (any frame or pong), to notice a connection that went silent. */
+  let lastHeardMs = Date.now();
+  let heartbeatEveryMs = 5_000;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let failures = 0;
   let lastCredit = -1;
@@ -127,6 +130,15 @@ export function createAgent(options: AgentOptions) {
 
   /** Reports health and re-evaluates the resource limits: past them the agent asks for no work. */
   function sendHeartbeat(): void {
+    // A black-holed connection looks open: ping, and give up on it after three silent intervals.
+    if (welcomed && Date.now() - lastHeardMs > 3 * heartbeatEveryMs) {
+      log.warn(
+        `no answer from the master for ${Math.round((Date.now() - lastHeardMs) / 1000)} s: reconnecting`,
+      );
+      socket?.terminate();
+      return;
+    }
+    socket?.ping();
     const sample = probe();
     const reason = overLimits(sample, limits);
     if (reason !== shortOf) {
@@ -162,7 +174,11 @@ export function createAgent(options: AgentOptions) {
       };
       ws.send(JSON.stringify(hello));
     });
+    ws.on('pong', () => {
+      lastHeardMs = Date.now();
+    });
     ws.on('message', (data) => {
+      lastHeardMs = Date.now();
       if (socket !== ws) return;
       const frame = decodeFrame(MasterMessage, String(data));
       if (frame.ok) handle(frame.value);
@@ -232,6 +248,8 @@ export function createAgent(options: AgentOptions) {
     masterAllows = enabled;
     log.info(`connected to ${options.masterUrl} as ${options.name} (${workerId})`);
     if (heartbeat) clearInterval(heartbeat);
+    heartbeatEveryMs = heartbeatIntervalMs;
+    lastHeardMs = Date.now();
     heartbeat = setInterval(sendHeartbeat, heartbeatIntervalMs);
     // Everything the master has not acknowledged, in order per attempt, before any new work.
     let replayed = 0;
