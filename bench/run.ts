@@ -10,6 +10,7 @@ import { nodeClient } from '../e2e/harness/client';
 import { terminalStatuses } from '../master-core/protocol/codes';
 import type { ProjectBundle } from '../master-core/protocol/packageFormat';
 import { startWorker } from '../e2e/harness/processes';
+import { hostPoolBench } from './hosts';
 import { messageWriterThroughput } from './messageWriter';
 import { summarize } from './stats';
 import type { Summary } from './stats';
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ['build/build.mjs', '--node-only'], { stdio: 'inherit' });
   record('WebSocket round trip, loopback', 'us', await wsRoundTrip());
   record('node -e 0 start-up', 'ms', nodeStartup());
+  for (const row of await hostPoolBench()) record(row.name, row.unit, row.samples, row.note);
   const loadAtStart = loadavg()[0]!.toFixed(1);
   record(
     'message writer, sustained, 300k events into a catalog file',

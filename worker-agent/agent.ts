@@ -12,7 +12,8 @@ import {
 import type { TaskAssignment, WorkerMessage } from '../master-core/protocol/wire';
 import { createEventSpool } from './eventSpool';
 import type { SpoolWrite } from './eventSpool';
-import { startExecutionSlot } from './executionSlot';
+import { createHostPool } from './hostPool';
+import type { HostPoolMode } from './hostPool';
 import type { ExecutionSlot } from './executionSlot';
 import { createHealthProbe, machineFacts, overLimits } from './machineFacts';
 import type { HealthSample } from './machineFacts';
@@ -36,6 +37,10 @@ export interface AgentOptions {
   workDir: string;
   /** The built execution host script forked for each attempt. */
   hostEntry: string;
+  /** process: a fresh host per attempt, with a warm spare (default); pooled: hosts reused for many attempts. */
+  executionMode?: HostPoolMode;
+  /** Extra environment variables (names) passed to execution hosts and their tasks. */
+  passEnv?: string[];
   log: AgentLogger;
   /** Take no new work while CPU use is above this (SSIS TaskRequestMaxCPU); default 100. */
   maxCpuPercent?: number;
@@ -93,6 +98,12 @@ export function createAgent(options: AgentOptions) {
   });
   /** Attempts whose process runs in this agent process (the slot is set once it is started). */
   const running = new Map<string, { slot: ExecutionSlot | null }>();
+  const hosts = createHostPool({
+    hostEntry: options.hostEntry,
+    mode: options.executionMode ?? 'process',
+    ...(options.passEnv ? { passEnv: options.passEnv } : {}),
+    log: (message) => log.info(message),
+  });
   let socket: WebSocket | null = null;
   let welcomed = false;
   let stopping = false;
@@ -270,8 +281,7 @@ export function createAgent(options: AgentOptions) {
     log.info(
       `running execution ${task.executionId} (${task.folderName}/${task.projectName}/${task.packageName}), attempt ${task.attemptNumber}`,
     );
-    attempt.slot = startExecutionSlot({
-      hostEntry: options.hostEntry,
+    attempt.slot = hosts.start({
       task,
       machineName: machine.hostname,
       workDir: options.workDir,
@@ -330,6 +340,8 @@ export function createAgent(options: AgentOptions) {
       if (reconnectTimer) clearTimeout(reconnectTimer);
       if (heartbeat) clearInterval(heartbeat);
       socket?.close(CloseCode.normal, 'worker stopping');
+      // The warm spare would keep this process alive.
+      await hosts.close();
     },
   };
 }

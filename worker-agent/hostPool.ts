@@ -29,10 +29,12 @@ import { spawnHost } from './executionSlot';
 import type { AttemptOptions, ExecutionHost, ExecutionSlot, HostState } from './executionSlot';
 import { recycleDecision } from './outcome';
 
+export type HostPoolMode = 'process' | 'pooled';
+
 export interface HostPoolOptions {
   /** The built execution host script (dist/executionHost.mjs). */
   hostEntry: string;
-  mode: 'process' | 'pooled';
+  mode: HostPoolMode;
   /** Hosts kept started and idle for the next attempt (default 1; 0 starts each on demand). */
   warmSpares?: number;
   /** Pooled mode: attempts a host runs before it is retired (default 100). */

@@ -7,6 +7,7 @@ import type { LogLevel } from '../../master-core/logger';
 import { ScaleOutError } from '../../master-core/protocol/errors';
 import { int, list } from '../flags';
 import { defaultDataDir, hostEntry } from '../paths';
+import type { HostPoolMode } from '../../worker-agent/hostPool';
 
 export interface WorkerFlags {
   master: string;
@@ -21,6 +22,8 @@ export interface WorkerFlags {
   minFreeMemory?: number | string;
   /** Megabytes. */
   spoolLimit?: number | string;
+  executionMode?: string;
+  passEnv?: string[];
 }
 
 const MIB = 2 ** 20;
@@ -98,6 +101,8 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     maxTasks: flags.maxTasks ?? Math.max(1, cpus().length),
     workDir: flags.workDir ?? join(defaultDataDir(), 'worker', name.replace(/[^A-Za-z0-9_.-]/g, '_')),
     hostEntry: hostEntry(),
+    executionMode: executionMode(flags.executionMode),
+    ...(flags.passEnv?.length ? { passEnv: flags.passEnv } : {}),
     log,
     ...limits,
     // Refused or replaced: retrying cannot help, so exit non-zero (the reason is logged above).
@@ -112,6 +117,16 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** --execution-mode: process or pooled, refused otherwise naming the flag. */
+export function executionMode(value: string | undefined): HostPoolMode {
+  if (value === undefined || value === 'process' || value === 'pooled') return value ?? 'process';
+  throw new ScaleOutError(
+    'VALIDATION_FAILED',
+    `--execution-mode must be process or pooled (got "${value}")`,
+    { field: 'executionMode' },
+  );
 }
 
 /** The `worker` command with its flags (program.ts registers it). */
@@ -132,5 +147,16 @@ export function registerWorkerCommand(program: Command): Command {
     .option('--max-cpu <percent>', 'take no new work while CPU use is above this (1-100; default 100)')
     .option('--min-free-memory <mb>', 'take no new work while free memory is below this many MB (default 0)')
     .option('--spool-limit <mb>', 'MB of unacknowledged events kept in the work directory (default 256)')
+    .option(
+      '--execution-mode <mode>',
+      'process: a fresh process per attempt, a warm spare ready (default); pooled: reuse processes for many small attempts',
+      'process',
+    )
+    .option(
+      '--pass-env <names>',
+      'environment variables (comma-separated names) passed to packages; others are not',
+      list,
+      [],
+    )
     .action((flags: WorkerFlags) => runWorker(flags));
 }
