@@ -7,7 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { startTestMaster } from '../master-core/test/masterFixture';
 import type { ApiClient } from '../master-core/protocol/apiClient';
 import { nodeClient } from '../e2e/harness/client';
-import { terminalStatuses } from '../master-core/protocol/codes';
+import { ExecutionStatus, terminalStatuses } from '../master-core/protocol/codes';
 import type { ProjectBundle } from '../master-core/protocol/packageFormat';
 import { startWorker } from '../e2e/harness/processes';
 import { hostPoolBench } from './hosts';
@@ -51,6 +51,26 @@ function nodeStartup(): number[] {
   return samples;
 }
 
+const slowBundle: ProjectBundle = {
+  project: { name: 'Bench', description: '', parameters: [] },
+  packages: [
+    {
+      name: 'Slow',
+      description: '',
+      parameters: [],
+      variables: [],
+      tasks: [
+        {
+          name: 'Wait',
+          type: 'script',
+          description: '',
+          code: 'await new Promise((r) => setTimeout(r, 600000));',
+        },
+      ],
+    },
+  ],
+};
+
 const noopBundle: ProjectBundle = {
   project: { name: 'Bench', description: '', parameters: [] },
   packages: [
@@ -64,57 +84,135 @@ const noopBundle: ProjectBundle = {
   ],
 };
 
-function waitForTerminal(client: ApiClient, ids: Set<number>): Promise<Map<number, number>> {
-  const ended = new Map<number, number>();
-  return new Promise((resolve) => {
-    const stop = client.subscribe((event) => {
-      if (event.type !== 'execution:changed' || !ids.has(event.execution.executionId)) return;
-      if (terminalStatuses.has(event.execution.status) && !ended.has(event.execution.executionId)) {
-        ended.set(event.execution.executionId, performance.now());
-        if (ended.size === ids.size) {
-          stop();
-          resolve(ended);
-        }
+/**
+ * One live subscription, connected before anything is submitted, that records when each execution
+ * was first seen running (assigned to a worker) and finished. No event can be missed.
+ */
+async function createTracker(client: ApiClient) {
+  const times = new Map<number, { started?: number; ended?: number; attempts: number }>();
+  const waiters: {
+    id: number;
+    kind: 'started' | 'ended';
+    attempts: number;
+    resolve: (ms: number) => void;
+  }[] = [];
+  const settle = () => {
+    for (const w of [...waiters]) {
+      const t = times.get(w.id);
+      const ms = t && t.attempts >= w.attempts ? t[w.kind] : undefined;
+      if (ms !== undefined) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(ms);
       }
-    });
+    }
+  };
+  let stop: () => void = () => undefined;
+  await new Promise<void>((connected) => {
+    stop = client.subscribe(
+      (event) => {
+        if (event.type !== 'execution:changed') return;
+        const e = event.execution;
+        const now = performance.now();
+        const t = times.get(e.executionId) ?? { attempts: 0 };
+        if (e.attempts > t.attempts) {
+          t.attempts = e.attempts;
+          delete t.started;
+        }
+        if (e.status === ExecutionStatus.running || terminalStatuses.has(e.status)) t.started ??= now;
+        if (terminalStatuses.has(e.status)) t.ended ??= now;
+        times.set(e.executionId, t);
+        settle();
+      },
+      (up) => up && connected(),
+    );
   });
+  return {
+    /** When the execution's attempt number `attempts` (default 1) started, or it ended. */
+    until: (id: number, kind: 'started' | 'ended', attempts = 1) =>
+      new Promise<number>((resolve) => {
+        waiters.push({ id, kind, attempts, resolve });
+        settle();
+      }),
+    stop: () => stop(),
+  };
 }
 
-async function endToEnd(): Promise<void> {
+/** Idle latency and a 1,000-execution burst through a real master and two real workers in one execution mode. */
+async function endToEnd(mode: 'process' | 'pooled'): Promise<void> {
   const master = await startTestMaster();
-  const workers = [await startWorker(master, 'bench-1'), await startWorker(master, 'bench-2')];
+  const args = ['--execution-mode', mode];
+  const workers = [await startWorker(master, 'bench-1', args), await startWorker(master, 'bench-2', args)];
   const client = nodeClient(master.consoleUrl, master.consoleToken);
   try {
     await client.call('project.deploy', { folderName: 'Bench', bundle: noopBundle });
     const submit = () =>
       client.call('execution.create', { folderName: 'Bench', projectName: 'Bench', packageName: 'Noop' });
-
-    // Idle latency: one execution at a time, submit until the master records it finished.
-    const latencies: number[] = [];
+    const tracker = await createTracker(client);
+    const toStart: number[] = [];
+    const toEnd: number[] = [];
     for (let i = 0; i < 30; i += 1) {
       const t = performance.now();
       const { executionId } = await submit();
-      const ended = await waitForTerminal(client, new Set([executionId]));
-      latencies.push(ended.get(executionId)! - t);
+      toStart.push((await tracker.until(executionId, 'started')) - t);
+      toEnd.push((await tracker.until(executionId, 'ended')) - t);
     }
-    record(
-      'submit to finished, idle, no-op package',
-      'ms',
-      latencies,
-      'includes a fresh execution-host process',
-    );
+    record(`submit to start (assigned to a worker), idle, ${mode} mode`, 'ms', toStart);
+    record(`submit to finished, idle, no-op package, ${mode} mode`, 'ms', toEnd);
 
-    // Throughput: N executions submitted at once over two workers.
-    const n = 200;
+    const n = 1000;
     const t0 = performance.now();
-    const ids = await Promise.all(Array.from({ length: n }, submit)).then(
-      (r) => new Set(r.map((x) => x.executionId)),
+    const ids = (await Promise.all(Array.from({ length: n }, submit))).map((x) => x.executionId);
+    const ended = await Promise.all(ids.map((id) => tracker.until(id, 'ended')));
+    const seconds = (Math.max(...ended) - t0) / 1000;
+    tracker.stop();
+    record(
+      `throughput, ${n} no-op executions, 2 workers x ${cpus().length} slots, ${mode} mode`,
+      'exec/s',
+      [n / seconds],
+      'durable in the catalog',
     );
-    const ended = await waitForTerminal(client, ids);
-    const seconds = (Math.max(...ended.values()) - t0) / 1000;
-    record(`throughput, ${n} no-op executions, 2 workers x ${cpus().length} slots`, 'exec/s', [n / seconds]);
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    await master.cleanup();
+  }
+}
+
+/** SIGKILL an agent holding work: time until the retry starts on another worker (default timings). */
+async function failureDetection(samples: number): Promise<void> {
+  const master = await startTestMaster();
+  const client = nodeClient(master.consoleUrl, master.consoleToken);
+  const spare = await startWorker(master, 'spare', ['--max-tasks', '1']);
+  const times: number[] = [];
+  try {
+    await client.call('project.deploy', { folderName: 'Bench', bundle: slowBundle });
+    await client.call('worker.disable', { name: 'spare' });
+    const tracker = await createTracker(client);
+    for (let i = 0; i < samples; i += 1) {
+      const victim = await startWorker(master, `victim-${i}`, ['--max-tasks', '1']);
+      const { executionId } = await client.call('execution.create', {
+        folderName: 'Bench',
+        projectName: 'Bench',
+        packageName: 'Slow',
+        retryCount: 1,
+      });
+      await tracker.until(executionId, 'started');
+      await client.call('worker.enable', { name: 'spare' });
+      const restarted = tracker.until(executionId, 'started', 2);
+      const t = performance.now();
+      await victim.stop('SIGKILL');
+      times.push(((await restarted) - t) / 1000);
+      await client.call('execution.stop', { executionId });
+      await client.call('worker.disable', { name: 'spare' });
+    }
+    record(
+      'agent SIGKILLed holding work: until the retry starts elsewhere',
+      's',
+      times,
+      'default timings: lease 30 s, swept every 1 s',
+    );
+    tracker.stop();
+  } finally {
+    await spare.stop('SIGKILL');
     await master.cleanup();
   }
 }
@@ -148,7 +246,9 @@ async function main(): Promise<void> {
     await messageWriterThroughput(),
     `one sample per run; 2 workers x 2 attempts; load average ${loadAtStart} at start`,
   );
-  await endToEnd();
+  await endToEnd('process');
+  await endToEnd('pooled');
+  if (!process.argv.includes('--quick')) await failureDetection(3);
   const table = printTable();
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
   console.log(`\nmachine: ${machine}\n\n${table}\n`);
