@@ -14,6 +14,9 @@ export interface MasterFlags {
   localWorkerTasks?: number;
   sample: boolean;
   autoEnableWorkers: boolean;
+  heartbeatSeconds?: number;
+  leaseSeconds?: number;
+  offlineAfterSeconds?: number;
   consoleToken?: string;
 }
 
@@ -28,6 +31,11 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
     agentPort: flags.agentPort,
     rendererDir: rendererDir(),
     autoEnableWorkers: flags.autoEnableWorkers,
+    timings: {
+      ...(flags.heartbeatSeconds ? { heartbeatIntervalMs: flags.heartbeatSeconds * 1000 } : {}),
+      ...(flags.leaseSeconds ? { leaseMs: flags.leaseSeconds * 1000 } : {}),
+      ...(flags.offlineAfterSeconds ? { offlineAfterMs: flags.offlineAfterSeconds * 1000 } : {}),
+    },
     log,
     ...(flags.consoleToken ? { consoleToken: flags.consoleToken } : {}),
     localWorker: flags.localWorker

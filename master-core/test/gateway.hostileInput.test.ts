@@ -97,6 +97,43 @@ describe('agent endpoint under hostile input', () => {
     expect(result.reason).toMatch(/credit/);
   });
 
+  it('refuses reports for attempts it never assigned, out of order, and stays up', async () => {
+    const result = await new Promise<unknown[]>((resolve) => {
+      const ws = new WebSocket(master.agentUrl);
+      const replies: unknown[] = [];
+      ws.on('open', () => {
+        ws.send(JSON.stringify(hello(master.agentToken, { workerId: 'w-order' })));
+        ws.send(JSON.stringify({ type: 'task.started', attemptId: 'never-assigned', pid: 1 }));
+        ws.send(
+          JSON.stringify({
+            type: 'task.finished',
+            attemptId: 'never-assigned',
+            eventCount: 0,
+            outcome: 'succeeded',
+            exitCode: 0,
+            signal: null,
+            error: null,
+          }),
+        );
+      });
+      ws.on('message', (data) => {
+        replies.push(JSON.parse(String(data)));
+        if (replies.some((r) => (r as { type: string }).type === 'task.rejected')) {
+          ws.close();
+          resolve(replies);
+        }
+      });
+    });
+    expect(result).toContainEqual({
+      type: 'task.cancel',
+      attemptId: 'never-assigned',
+      reason: 'the attempt is no longer yours',
+    });
+    expect(result).toContainEqual(
+      expect.objectContaining({ type: 'task.rejected', attemptId: 'never-assigned' }),
+    );
+  });
+
   it('closes (1009) a frame larger than the limit', async () => {
     const result = await exchange(master.agentUrl, ['x'.repeat(MAX_FRAME_BYTES + 1)]);
     expect(result.code).toBe(1009);
