@@ -240,14 +240,18 @@ export function createAgentGateway(deps: GatewayDeps) {
         return session.socket.close(CloseCode.protocolViolation, 'worker.hello sent twice');
       case 'worker.heartbeat':
         session.health = message.health;
-        // The agent's own list is the truth after a reconnect.
-        session.assigned = new Set(message.health.runningAttemptIds);
+        // What the worker holds, as the catalog knows it: attempts assigned and not ended. (The
+        // heartbeat's own list may still hold attempts whose final report is on its way, and
+        // attempts ended by the master, lost or drained, leave here too.)
+        session.assigned = new Set(await deps.control.liveAttempts(session.workerId));
         await deps.executions.renewLeases(
           session.workerId,
           message.health.runningAttemptIds,
           deps.timings.leaseMs,
         );
         await deps.workers.recordHeartbeat(session.workerId, message.health);
+        // A worker that was busy, suspect or over its limits may take work again now.
+        if (session.credit > 0) void dispatcher.pump();
         deps.onWorkerChanged(session.workerId);
         return;
       case 'task.request':
