@@ -1,20 +1,14 @@
 import ArticleIcon from '@mui/icons-material/Article';
-import RefreshIcon from '@mui/icons-material/Refresh';
-import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
-import Typography from '@mui/material/Typography';
-import { DataGrid } from '@mui/x-data-grid';
 import type { GridColDef } from '@mui/x-data-grid';
+import { GridPanel } from './GridPanel';
 import { useMemo } from 'react';
 import type { ExecutionRow } from '../../master-core/protocol/api';
 import { durationMs, formatTime } from '../state/displayFormat';
 import { EXECUTION_LIST_LIMIT } from '../state/executionsStore';
 import { statusName } from '../state/statusDisplay';
 import { DurationText } from './DurationText';
-import { FillBox } from './FillBox';
 import { StatusChip } from './StatusChip';
 
 interface ExecutionsViewProps {
@@ -93,37 +87,19 @@ function columns(onOpenExecution: (executionId: number) => void): GridColDef<Exe
 export function ExecutionsView({ rows, loaded, error, onReload, onOpenExecution }: ExecutionsViewProps) {
   const cols = useMemo(() => columns(onOpenExecution), [onOpenExecution]);
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1, py: 0.5 }}>
-        <Typography variant="subtitle2" sx={{ flex: 1 }}>
-          All Executions
-          <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
-            {`newest ${EXECUTION_LIST_LIMIT}, updated live`}
-          </Typography>
-        </Typography>
-        <Button startIcon={<RefreshIcon />} onClick={onReload} data-testid="executions-refresh">
-          Refresh
-        </Button>
-      </Box>
-      {error && (
-        <Alert severity="error" sx={{ mx: 1, mb: 1 }} data-testid="executions-error">
-          {error}
-        </Alert>
-      )}
-      <FillBox testId="executions-grid">
-        <DataGrid
-          rows={rows}
-          columns={cols}
-          getRowId={(row) => row.executionId}
-          loading={!loaded}
-          density="compact"
-          onRowDoubleClick={({ row }) => onOpenExecution(row.executionId)}
-          initialState={{ pagination: { paginationModel: { pageSize: 100 } } }}
-          pageSizeOptions={[25, 50, 100]}
-          disableRowSelectionOnClick
-          sx={{ border: 0, bgcolor: 'background.paper' }}
-        />
-      </FillBox>
-    </Box>
+    <GridPanel<ExecutionRow>
+      title="All Executions"
+      subtitle={`newest ${EXECUTION_LIST_LIMIT}, updated live`}
+      testId="executions"
+      error={error}
+      loaded={loaded}
+      onReload={onReload}
+      grid={{
+        rows,
+        columns: cols,
+        getRowId: (row) => row.executionId,
+        onRowDoubleClick: ({ row }) => onOpenExecution(row.executionId),
+      }}
+    />
   );
 }

@@ -1,14 +1,9 @@
-import RefreshIcon from '@mui/icons-material/Refresh';
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import Typography from '@mui/material/Typography';
-import { DataGrid } from '@mui/x-data-grid';
 import type { GridColDef } from '@mui/x-data-grid';
+import { GridPanel } from './GridPanel';
 import type { WorkerRow } from '../../master-core/protocol/api';
 import { formatBytes, formatPercent, formatTime } from '../state/displayFormat';
-import { FillBox } from './FillBox';
 
 interface WorkersViewProps {
   rows: WorkerRow[];
@@ -103,36 +98,14 @@ const columns: GridColDef<WorkerRow>[] = [
 export function WorkersView({ rows, loaded, error, onReload }: WorkersViewProps) {
   const online = rows.filter((w) => w.online).length;
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1, py: 0.5 }}>
-        <Typography variant="subtitle2" sx={{ flex: 1 }}>
-          Workers
-          <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
-            {`${online} of ${rows.length} online`}
-          </Typography>
-        </Typography>
-        <Button startIcon={<RefreshIcon />} onClick={onReload} data-testid="workers-refresh">
-          Refresh
-        </Button>
-      </Box>
-      {error && (
-        <Alert severity="error" sx={{ mx: 1, mb: 1 }}>
-          {error}
-        </Alert>
-      )}
-      <FillBox testId="workers-grid">
-        <DataGrid
-          rows={rows}
-          columns={columns}
-          getRowId={(row) => row.workerId}
-          loading={!loaded}
-          density="compact"
-          initialState={{ pagination: { paginationModel: { pageSize: 100 } } }}
-          pageSizeOptions={[25, 50, 100]}
-          disableRowSelectionOnClick
-          sx={{ border: 0, bgcolor: 'background.paper' }}
-        />
-      </FillBox>
-    </Box>
+    <GridPanel<WorkerRow>
+      title="Workers"
+      subtitle={`${online} of ${rows.length} online`}
+      testId="workers"
+      error={error}
+      loaded={loaded}
+      onReload={onReload}
+      grid={{ rows, columns, getRowId: (row) => row.workerId }}
+    />
   );
 }
