@@ -13,6 +13,7 @@ import { useExecution } from '../hooks/useExecution';
 import { useExecutionMessages } from '../hooks/useExecutionMessages';
 import { formatClockTime, formatTime } from '../state/displayFormat';
 import { ExecutionSummary } from './ExecutionSummary';
+import { ExecutionControls } from './ExecutionControls';
 import { FillBox } from './FillBox';
 
 const PAGE_SIZE = 100;
@@ -71,6 +72,7 @@ export function ExecutionView({ executionId }: { executionId: number }) {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       {execution && <ExecutionSummary execution={execution} />}
+      {execution && <ExecutionControls execution={execution} />}
       {executionError && (
         <Alert severity="error" sx={{ m: 1 }}>
           {executionError}

@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import type { GridColDef } from '@mui/x-data-grid';
 import { GridPanel } from './GridPanel';
+import { WorkerActions } from './WorkerActions';
 import type { WorkerRow } from '../../master-core/protocol/api';
 import { formatBytes, formatPercent, formatTime } from '../state/displayFormat';
 
@@ -43,6 +44,14 @@ const columns: GridColDef<WorkerRow>[] = [
     ),
   },
   { field: 'stateReason', headerName: 'Why', width: 260 },
+  {
+    field: 'actions',
+    headerName: '',
+    width: 190,
+    sortable: false,
+    filterable: false,
+    renderCell: ({ row }) => <WorkerActions worker={row} />,
+  },
   {
     field: 'enabled',
     headerName: 'Enabled',

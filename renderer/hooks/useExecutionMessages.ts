@@ -63,7 +63,11 @@ export function useExecutionMessages(executionId: number): { messages: MessageRo
       (message.kind === 'status' && message.connected) ||
       (message.kind === 'event' &&
         message.event.type === 'message:added' &&
-        message.event.executionId === executionId);
+        message.event.executionId === executionId) ||
+      // The master writes its own messages (queued, assigned, retried, stopped) with each status change.
+      (message.kind === 'event' &&
+        message.event.type === 'execution:changed' &&
+        message.event.execution.executionId === executionId);
     if (concernsUs) void fetchNew();
   });
 
