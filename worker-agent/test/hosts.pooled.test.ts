@@ -1,37 +1,24 @@
 // Pooled mode: a host runs attempts one after another until it is retired; never after it failed.
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHostPool } from '../hostPool';
-import type { HostPool, HostPoolOptions } from '../hostPool';
+import type { HostPoolOptions } from '../hostPool';
 import {
   assignment,
-  closePool,
   poolStarter,
   realHost,
   script,
   shell,
-  tempWorkDir,
+  usePoolFixture,
   track,
   waitGone,
 } from './fixtures/hostTestKit';
 
-let work: ReturnType<typeof tempWorkDir>;
-let pool: HostPool | null = null;
-beforeEach(() => {
-  work = tempWorkDir();
-});
-afterEach(async () => {
-  try {
-    await closePool(pool);
-  } finally {
-    pool = null;
-    work.remove();
-  }
-});
+const fx = usePoolFixture();
 
 const pooled = (options: Partial<HostPoolOptions> = {}) => {
-  pool = createHostPool({ hostEntry: realHost, mode: 'pooled', killGraceMs: 1_000, ...options });
-  return poolStarter(pool, work.dir);
+  fx.pool = createHostPool({ hostEntry: realHost, mode: 'pooled', killGraceMs: 1_000, ...options });
+  return poolStarter(fx.pool, fx.work.dir);
 };
 const messages = (r: { events: { message: string }[] }) => r.events.map((e) => e.message);
 
@@ -51,7 +38,7 @@ describe('pooled execution hosts', () => {
         signal: null,
         statistics: [expect.objectContaining({ taskName: 'Shell', result: 0 })],
       });
-      expect(messages(r)).toContain(`cwd ${join(work.dir, 'attempts', task.attemptId)}`);
+      expect(messages(r)).toContain(`cwd ${join(fx.work.dir, 'attempts', task.attemptId)}`);
     }
     expect(pids.slice(0, 3)).toEqual([pids[0], pids[0], pids[0]]);
     expect(pids[3]).not.toBe(pids[0]);
