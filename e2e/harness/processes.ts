@@ -125,12 +125,12 @@ export interface MasterProcess extends Spawned {
   cliEnv: Record<string, string>;
 }
 
-/** Starts `scaleout master` on free loopback ports in a fresh data directory. */
-export async function startMaster(
-  extraArgs: string[] = [],
-  dataDir = mkdtempSync(join(tmpdir(), 'scaleout-test-')),
-): Promise<MasterProcess> {
-  const proc = spawnCli([
+/**
+ * Arguments of `scaleout master` on free loopback ports. Workers are auto-enabled (tests start
+ * theirs by hand; the disabled-by-default rule has tests of its own) unless `--workers-disabled`.
+ */
+export function masterArgs(dataDir: string, extraArgs: string[] = []): string[] {
+  return [
     'master',
     '--data-dir',
     dataDir,
@@ -140,10 +140,17 @@ export async function startMaster(
     '0',
     '--agent-host',
     '127.0.0.1',
-    // Tests start their workers by hand; the disabled-by-default rule has tests of its own.
     ...(extraArgs.includes('--workers-disabled') ? [] : ['--auto-enable-workers']),
     ...extraArgs.filter((a) => a !== '--workers-disabled'),
-  ]);
+  ];
+}
+
+/** Starts `scaleout master` on free loopback ports in a fresh data directory. */
+export async function startMaster(
+  extraArgs: string[] = [],
+  dataDir = mkdtempSync(join(tmpdir(), 'scaleout-test-')),
+): Promise<MasterProcess> {
+  const proc = spawnCli(masterArgs(dataDir, extraArgs));
   const [, consoleUrl, consoleToken] = await proc.waitForLine(/Console:\s+(http:\/\/\S+)\/#token=(\w+)/);
   const [, agentUrl] = await proc.waitForLine(/Agents:\s+(ws:\/\/\S+)/);
   const agentToken = readFileSync(join(dataDir, 'agent.token'), 'utf8').trim();

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
-import { removeDir, runCli, spawnCli, startMaster } from '../../e2e/harness/processes';
+import { removeDir, runCli, masterArgs, spawnCli, startMaster } from '../../e2e/harness/processes';
 import type { MasterProcess } from '../../e2e/harness/processes';
 import type { ApiClient } from '../protocol/apiClient';
 import { ExecutionStatus } from '../protocol/codes';
@@ -157,17 +157,7 @@ describe('catalog backup and restore with a real master', () => {
     closeSync(fd);
     const before = sha256(catalog);
 
-    const attempt = spawnCli([
-      'master',
-      '--data-dir',
-      dataDir,
-      '--console-port',
-      '0',
-      '--agent-port',
-      '0',
-      '--agent-host',
-      '127.0.0.1',
-    ]);
+    const attempt = spawnCli(masterArgs(dataDir));
     const code = await new Promise<number | null>((resolve) => attempt.child.once('exit', resolve));
     expect(code).not.toBe(0);
     const said = attempt.output();
