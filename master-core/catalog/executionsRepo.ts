@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queries } from './db';
-import { EXECUTION_SELECT, fromRow } from './executionRow';
 import type { ExecutionRecord } from './executionRow';
 import { ExecutionStatus, MessageType } from '../protocol/codes';
-import { ScaleOutError } from '../protocol/errors';
 import { PackageDef } from '../protocol/packageFormat';
 import type { ParameterValue } from '../protocol/packageFormat';
 import { Targeting } from '../protocol/api';
@@ -14,7 +12,7 @@ import type { ResolvedParameter } from '../execution/resolveParameters';
 import { loadValue, storeValue } from './environmentsRepo';
 import { isTargetAllowed } from '../execution/eligibility';
 import type { WorkerIdentity } from '../execution/eligibility';
-import { endAttemptIn, operationMessage } from './attemptEnd';
+import { endAttemptIn, getIn, operationMessage } from './attemptEnd';
 import type { AttemptEnd } from './attemptEnd';
 
 export type { AttemptEnd } from './attemptEnd';
@@ -44,14 +42,6 @@ const CLAIM_SCAN_LIMIT = 500;
 const nowIso = () => new Date().toISOString();
 
 export function createExecutionsRepo(db: Db, box: SecretBox) {
-  const getIn = async (q: Queries, executionId: number): Promise<ExecutionRow> => {
-    const row = await q.get<ExecutionRecord>(`${EXECUTION_SELECT} WHERE e.execution_id = ?`, [executionId]);
-    if (!row)
-      throw new ScaleOutError('NOT_FOUND', `execution ${executionId} does not exist`, {
-        field: 'executionId',
-      });
-    return fromRow(row);
-  };
 
   async function create(input: NewExecution): Promise<ExecutionRow> {
     return db.transaction(async (tx) => {
@@ -255,7 +245,6 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
 
   return {
     create,
-    get: (id: number) => getIn(db, id),
     claimNext,
     markStarted,
     endAttempt,
