@@ -42,7 +42,6 @@ const CLAIM_SCAN_LIMIT = 500;
 const nowIso = () => new Date().toISOString();
 
 export function createExecutionsRepo(db: Db, box: SecretBox) {
-
   async function create(input: NewExecution): Promise<ExecutionRow> {
     return db.transaction(async (tx) => {
       const now = nowIso();
