@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, runCli, startMaster, startWorker } from '../../e2e/harness/processes';
 import type { MasterProcess, Spawned } from '../../e2e/harness/processes';
@@ -113,10 +116,23 @@ describe('scaleout catalog commands', () => {
   });
 
   it('lists versions and restores an earlier one; sets catalog properties with validation', async () => {
-    await cli('project', 'configure', 'Samples/HelloScaleOut', '$Project::Environment', '--value', 'Changed');
-    // A second deploy of changed content makes version 2.
+    // A changed copy of the sample, deployed, is version 2; restoring makes version 1 current again.
+    const changed = mkdtempSync(join(tmpdir(), 'scaleout-sample-'));
+    cpSync('samples/HelloScaleOut', changed, { recursive: true });
+    const projectFile = join(changed, 'project.json');
+    writeFileSync(
+      projectFile,
+      readFileSync(projectFile, 'utf8').replace('Sample project', 'Changed sample project'),
+    );
+    expect((await cli('deploy', changed, '--folder', 'Samples')).stdout).toMatch(/as version 2/);
+    rmSync(changed, { recursive: true, force: true });
+    expect((await cli('project', 'versions', 'Samples/HelloScaleOut')).stdout).toMatch(/^2\s+yes\s+/m);
+    expect((await cli('project', 'restore', 'Samples/HelloScaleOut', '1')).stdout).toBe(
+      'Samples/HelloScaleOut now runs version 1\n',
+    );
     const versions = await cli('project', 'versions', 'Samples/HelloScaleOut');
     expect(versions.stdout).toMatch(/^1\s+yes\s+/m);
+    expect(versions.stdout).toMatch(/^2\s{2,}\S/m);
     expect((await cli('project', 'restore', 'Samples/HelloScaleOut', '7')).stderr).toMatch(
       /has no version 7 \[versionId\]/,
     );
