@@ -50,9 +50,20 @@ export default tseslint.config(
     ],
   }),
   boundary(['worker-agent/**'], {
-    paths: forbid(['sqlite3'], 'the worker needs no database').concat(
-      forbid(['electron', 'react'], 'the worker agent runs headless'),
-    ),
+    paths: forbid(
+      ['sqlite3'],
+      'the worker has no database of its own (packages open theirs in engine/connections)',
+    ).concat(forbid(['electron', 'react'], 'the worker agent runs headless')),
+    patterns: [
+      {
+        regex: 'master-core/(?!protocol/)',
+        message: 'worker-agent may import master-core/protocol only, never master-core internals',
+      },
+      { regex: '(^|/)(renderer|electron|cli)(/|$)', message: 'worker-agent must not import other parts' },
+    ],
+  }),
+  // The package engine opens the SQLite databases packages name (SQLite connection managers).
+  boundary(['worker-agent/engine/connections/**'], {
     patterns: [
       {
         regex: 'master-core/(?!protocol/)',

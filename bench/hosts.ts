@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { TaskAssignment } from '../master-core/protocol/wire';
+import { TaskAssignment } from '../master-core/protocol/wire';
 import { createHostPool } from '../worker-agent/hostPool';
 import type { HostPool, HostPoolOptions } from '../worker-agent/hostPool';
 import { summarize } from './stats';
@@ -20,25 +20,23 @@ export interface BenchRow {
 
 const LATENCY_RUNS = 40;
 
-const noop = (): TaskAssignment => ({
-  attemptId: randomUUID(),
-  executionId: 1,
-  attemptNumber: 1,
-  folderName: 'Bench',
-  projectName: 'Bench',
-  packageName: 'Noop',
-  package: {
-    name: 'Noop',
-    description: '',
-    parameters: [],
-    variables: [],
-    tasks: [{ name: 'Nothing', type: 'script', description: '', code: 'return;' }],
-  },
-  parameterValues: {},
-  sensitiveReferences: [],
-  loggingLevel: 1,
-  timeoutMs: null,
-});
+const noop = (): TaskAssignment =>
+  TaskAssignment.parse({
+    attemptId: randomUUID(),
+    executionId: 1,
+    attemptNumber: 1,
+    folderName: 'Bench',
+    projectName: 'Bench',
+    packageName: 'Noop',
+    package: {
+      name: 'Noop',
+      variables: [{ name: 'Done', dataType: 'Boolean', value: false }],
+      tasks: [{ name: 'Nothing', type: 'expression', expression: '@[User::Done] = TRUE' }],
+    },
+    parameterValues: {},
+    loggingLevel: 1,
+    timeoutMs: null,
+  });
 
 /** Runs one attempt; resolves with ms to its first event (the engine is running) and to its end. */
 function attempt(pool: HostPool, workDir: string): Promise<{ startMs: number; doneMs: number }> {

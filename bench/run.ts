@@ -8,7 +8,7 @@ import { startTestMaster } from '../master-core/test/masterFixture';
 import type { ApiClient } from '../master-core/protocol/apiClient';
 import { nodeClient } from '../e2e/harness/client';
 import { ExecutionStatus, terminalStatuses } from '../master-core/protocol/codes';
-import type { ProjectBundle } from '../master-core/protocol/packageFormat';
+import { ProjectBundle } from '../master-core/protocol/packageFormat';
 import { startWorker } from '../e2e/harness/processes';
 import { hostPoolBench } from './hosts';
 import { messageWriterThroughput } from './messageWriter';
@@ -51,38 +51,26 @@ function nodeStartup(): number[] {
   return samples;
 }
 
-const slowBundle: ProjectBundle = {
-  project: { name: 'Bench', description: '', parameters: [] },
+const slowBundle: ProjectBundle = ProjectBundle.parse({
+  project: { name: 'Bench' },
   packages: [
     {
       name: 'Slow',
-      description: '',
-      parameters: [],
-      variables: [],
-      tasks: [
-        {
-          name: 'Wait',
-          type: 'script',
-          description: '',
-          code: 'await new Promise((r) => setTimeout(r, 600000));',
-        },
-      ],
+      tasks: [{ name: 'Wait', type: 'script', code: 'await new Promise((r) => setTimeout(r, 600000));' }],
     },
   ],
-};
+});
 
-const noopBundle: ProjectBundle = {
-  project: { name: 'Bench', description: '', parameters: [] },
+const noopBundle: ProjectBundle = ProjectBundle.parse({
+  project: { name: 'Bench' },
   packages: [
     {
       name: 'Noop',
-      description: '',
-      parameters: [],
-      variables: [],
-      tasks: [{ name: 'Nothing', type: 'script', description: '', code: 'return;' }],
+      tasks: [{ name: 'Nothing', type: 'expression', expression: '@[User::Done] = TRUE' }],
+      variables: [{ name: 'Done', dataType: 'Boolean', value: false }],
     },
   ],
-};
+});
 
 /**
  * One live subscription, connected before anything is submitted, that records when each execution

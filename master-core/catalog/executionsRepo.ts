@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queries } from './db';
 import type { ExecutionRecord } from './executionRow';
 import { ExecutionStatus, MessageType } from '../protocol/codes';
-import { PackageDef } from '../protocol/packageFormat';
+import { PackageDef, ProjectDef } from '../protocol/packageFormat';
 import type { ParameterValue } from '../protocol/packageFormat';
 import { Targeting } from '../protocol/api';
 import type { ExecutionRow } from '../protocol/api';
@@ -14,6 +14,7 @@ import { isTargetAllowed } from '../execution/eligibility';
 import type { WorkerIdentity } from '../execution/eligibility';
 import { endAttemptIn, getIn, operationMessage } from './attemptEnd';
 import type { AttemptEnd } from './attemptEnd';
+import { childPackagesOf, packageCalls } from '../execution/validateBundle';
 
 export type { AttemptEnd } from './attemptEnd';
 export { operationMessage } from './attemptEnd';
@@ -163,6 +164,21 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
         'SELECT definition_json FROM packages WHERE version_id = ? AND name = ?',
         [pick.version_id, pick.package_name],
       );
+      const definition = PackageDef.parse(JSON.parse(pkg!.definition_json));
+      const version = await tx.get<{ project_json: string }>(
+        'SELECT project_json FROM project_versions WHERE version_id = ?',
+        [pick.version_id],
+      );
+      const project = ProjectDef.parse(JSON.parse(version!.project_json));
+      let childPackages: PackageDef[] = [];
+      if (packageCalls(definition).length > 0) {
+        const rows = await tx.all<{ definition_json: string }>(
+          'SELECT definition_json FROM packages WHERE version_id = ?',
+          [pick.version_id],
+        );
+        const all = rows.map((r) => PackageDef.parse(JSON.parse(r.definition_json)));
+        childPackages = childPackagesOf(definition, all);
+      }
       const values = await assignmentValues(tx, pick.execution_id);
       const assignment: TaskAssignment = {
         attemptId,
@@ -171,7 +187,9 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
         folderName: pick.folder_name,
         projectName: pick.project_name,
         packageName: pick.package_name,
-        package: PackageDef.parse(JSON.parse(pkg!.definition_json)),
+        package: definition,
+        projectConnections: project.connectionManagers,
+        childPackages,
         parameterValues: values.values,
         sensitiveReferences: values.sensitive,
         loggingLevel: pick.logging_level,

@@ -156,7 +156,9 @@ const ExecutableBase = {
   /** Property name -> expression; evaluated just before the executable runs. */
   propertyExpressions: z.record(z.string(), Expression).default({}),
   eventHandlers: z
-    .lazy((): z.ZodType<EventHandlers, unknown> => z.partialRecord(z.enum(EVENT_HANDLER_NAMES), ControlFlowDef))
+    .lazy((): z.ZodType<EventHandlers, unknown> =>
+      z.partialRecord(z.enum(EVENT_HANDLER_NAMES), ControlFlowDef),
+    )
     .default({}),
 };
 
@@ -272,12 +274,11 @@ const ContainerFields = {
 };
 /** The child executables of a container, package or event handler (schema built lazily: recursive). */
 const childTasks = (what: string) => ({
-  tasks: z.lazy(
-    (): z.ZodType<ExecutableDef[], unknown> =>
-      z
-        .array(ExecutableDef)
-        .min(1, `${what} needs at least one task`)
-        .refine(uniqueNames, 'task names must be unique in a container'),
+  tasks: z.lazy((): z.ZodType<ExecutableDef[], unknown> =>
+    z
+      .array(ExecutableDef)
+      .min(1, `${what} needs at least one task`)
+      .refine(uniqueNames, 'task names must be unique in a container'),
   ),
 });
 
@@ -388,7 +389,13 @@ export const PackageDef = z.strictObject({
     .default([])
     .refine(uniqueNames, 'connection manager names must be unique'),
   /** Executables that may run at once; -1 means the number of processors plus 2 (SSIS). */
-  maxConcurrentExecutables: z.number().int().min(-1).max(1024).refine((n) => n !== 0, 'must not be 0').default(-1),
+  maxConcurrentExecutables: z
+    .number()
+    .int()
+    .min(-1)
+    .max(1024)
+    .refine((n) => n !== 0, 'must not be 0')
+    .default(-1),
   /** Errors the package tolerates before it fails; 0 means no limit. */
   maximumErrorCount: z.number().int().min(0).default(1),
   eventHandlers: ExecutableBase.eventHandlers,
@@ -423,3 +430,21 @@ export type ProjectBundle = z.infer<typeof ProjectBundle>;
 /** What authors write (defaults not yet applied), for code and tests that build packages. */
 export type PackageInput = z.input<typeof PackageDef>;
 export type ExecutableInput = Record<string, unknown> & { type: ExecutableDef['type']; name: string };
+
+const EXECUTABLE_SCHEMAS = [...TaskDef.options, SequenceContainer, ForLoopContainer, ForeachLoopContainer];
+/** Properties an expression can never set: identity and structure are not runtime values. */
+export const FIXED_PROPERTIES: ReadonlySet<string> = new Set([
+  'type',
+  'name',
+  'tasks',
+  'eventHandlers',
+  'propertyExpressions',
+  'variables',
+  'precedenceConstraints',
+]);
+
+/** The properties of an executable type that property expressions may set. */
+export function settableProperties(type: ExecutableDef['type']): string[] {
+  const schema = EXECUTABLE_SCHEMAS.find((s) => s.shape.type.value === type);
+  return schema ? Object.keys(schema.shape).filter((k) => !FIXED_PROPERTIES.has(k)) : [];
+}

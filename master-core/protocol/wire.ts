@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PackageDef, ParameterValue } from './packageFormat';
+import { ConnectionManagerDef, PackageDef, ParameterValue } from './packageFormat';
 
 /** Bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 1;
@@ -153,6 +153,10 @@ export const TaskAssignment = z.strictObject({
   projectName: z.string(),
   packageName: z.string(),
   package: PackageDef,
+  /** The project's connection managers (a package's own of the same name take precedence). */
+  projectConnections: z.array(ConnectionManagerDef).default([]),
+  /** The packages Execute Package tasks of this package run, directly or through others. */
+  childPackages: z.array(PackageDef).default([]),
   /** Resolved values keyed by reference name: "$Project::Name" or "$Package::Name". */
   parameterValues: z.record(z.string(), ParameterValue),
   /** References whose values are sensitive: the engine masks them in every message. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStatus, MessageType, terminalStatuses } from '../protocol/codes';
+import { ExecutableDef } from '../protocol/packageFormat';
 import type { ApiClient } from '../protocol/apiClient';
 import { openDb } from '../catalog/db';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
@@ -98,16 +99,11 @@ describe('project versions, deletes and deploy atomicity', () => {
   it('a deploy that fails validation changes nothing in the catalog', async () => {
     const before = await catalogContent(master.catalogFile);
     const bad = echoProject({ version: '8' });
-    bad.packages[0]!.tasks.push({
-      name: 'Broken',
-      type: 'process',
-      description: '',
-      command: '@[$Package::Nope]',
-      args: [],
-      successExitCode: 0,
-    });
+    bad.packages[0]!.tasks.push(
+      ExecutableDef.parse({ name: 'Broken', type: 'executeProcess', executable: '@[$Package::Nope]' }),
+    );
     await expect(client.call('project.deploy', { folderName: 'Elsewhere', bundle: bad })).rejects.toThrow(
-      /Say: tasks.1.command: unknown reference @\[\$Package::Nope\]/,
+      /Say: tasks.1.executable: unknown reference @\[\$Package::Nope\]/,
     );
     await expect(
       client.call('project.deploy', { folderName: 'Ops', bundle: { ...bad, packages: [] } }),

@@ -69,14 +69,14 @@ describe('console API security and validation', () => {
         folderName: 'F',
         bundle: {
           project: { name: 'P' },
-          packages: [{ name: 'K', tasks: [{ name: 'T', type: 'process' }] }],
+          packages: [{ name: 'K', tasks: [{ name: 'T', type: 'executeProcess' }] }],
         },
       }),
     );
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION_FAILED', field: 'bundle.packages.0.tasks.0.command' },
+      error: { code: 'VALIDATION_FAILED', field: 'bundle.packages.0.tasks.0.executable' },
     });
     const tree = await call(`${master.consoleUrl}/api/catalog.tree`, auth);
     expect(tree.json).toEqual({ ok: true, value: { folders: [] } });

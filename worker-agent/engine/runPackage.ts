@@ -1,18 +1,28 @@
 import { MessageSourceType, MessageType, isLoggedAt } from '../../master-core/protocol/codes';
-import type { TaskDef } from '../../master-core/protocol/packageFormat';
+import type {
+  ConnectionManagerDef,
+  ExecutePackageTask,
+  PackageDef,
+} from '../../master-core/protocol/packageFormat';
 import type { TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
-import { createContext } from './context';
+import { createConnectionRegistry } from './connections/registry';
+import { PackageRun, Semaphore, concurrencyOf } from './controlFlow';
+import type { RunShared } from './controlFlow';
+import { capMessage } from './events';
+import type { EngineEvent } from './events';
+import { textOf } from './expressions';
 import { createMasker } from './mask';
-import type { PackageContext } from './context';
-import type { EmitEvent, EngineEvent } from './events';
-import { runProcessTask } from './tasks/processTask';
-import { runScriptTask } from './tasks/scriptTask';
+import type { TaskContext, Value } from './taskApi';
+import { Scope, convertTo } from './variables';
 
 export interface PackageResult {
   outcome: 'succeeded' | 'failed';
   error: string | null;
   statistics: TaskStatistic[];
 }
+
+/** Execute Package tasks nested deeper than this are refused (a guard; deploy refuses cycles). */
+const MAX_PACKAGE_DEPTH = 8;
 
 /** Message of anything thrown, including errors from another V8 context. */
 export function errorText(error: unknown): string {
@@ -21,24 +31,28 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
-async function runTask(task: TaskDef, context: PackageContext, emit: EmitEvent): Promise<void> {
-  switch (task.type) {
-    case 'process':
-      return runProcessTask(task, context, emit);
-    case 'script':
-      return runScriptTask(task, context, emit);
-  }
+function findCaseless<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  const lower = key.toLowerCase();
+  const hit = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  return hit === undefined ? undefined : record[hit];
 }
 
-/** SSIS execution_result codes of executable statistics. */
-const RESULT_SUCCESS = 0;
-const RESULT_FAILURE = 1;
-const RESULT_CANCELLED = 3;
+interface PackageInvocation {
+  pkg: PackageDef;
+  /** "$Project::X" and "$Package::X" -> value. */
+  parameters: Record<string, Value>;
+  system: Record<string, Value>;
+  parentFrame: unknown;
+  pathPrefix: string;
+  depth: number;
+}
 
 /**
- * Runs a package's tasks in order. Emits SSIS-style PreExecute/PostExecute per package and task,
- * Error and TaskFailed on failure; messages the logging level excludes are not emitted at all.
- * Statistics (one row per task run) are kept whatever the logging level.
+ * Runs a package in this process: its control flow (controlFlow.ts) with its variables,
+ * parameters, connection managers, event handlers, and the packages its Execute Package tasks
+ * name. Messages the logging level excludes are not emitted at all; every message is masked
+ * (sensitive parameters, passwords in connection strings). Statistics (one row per executable
+ * run) are kept whatever the logging level.
  */
 export async function runPackage(
   assignment: TaskAssignment,
@@ -48,59 +62,142 @@ export async function runPackage(
 ): Promise<PackageResult> {
   const level = assignment.loggingLevel;
   const mask = createMasker(assignment.sensitiveReferences.map((r) => assignment.parameterValues[r]));
-  const emitAt =
-    (packagePath: string): EmitEvent =>
-    (event) => {
-      if (isLoggedAt(level, event.messageType))
-        sink({ ...event, message: mask(event.message), packagePath, timeMs: Date.now() });
-    };
-  const pkg = assignment.package;
-  const emitPackage = emitAt('\\Package');
-  const packageSource = { sourceType: MessageSourceType.packageObject, sourceName: pkg.name };
-  const context = createContext(assignment, machineName, signal);
+  let firstError: string | null = null;
   const statistics: TaskStatistic[] = [];
-  emitPackage({
-    ...packageSource,
-    messageType: MessageType.preExecute,
-    message: `${pkg.name}: validation has started; package starting.`,
-  });
-  for (const task of pkg.tasks) {
-    const executionPath = `\\Package\\${task.name}`;
-    const emit = emitAt(executionPath);
-    const source = { sourceType: MessageSourceType.controlFlowTask, sourceName: task.name };
-    emit({
-      ...source,
-      messageType: MessageType.preExecute,
-      message: `${task.name}: starting (${task.type} task).`,
+  const pkg = assignment.package;
+
+  const shared: RunShared = {
+    emit: (packagePath) => (event) => {
+      if (event.messageType === MessageType.error && firstError === null) firstError = event.message;
+      if (isLoggedAt(level, event.messageType))
+        sink({ ...event, message: mask(capMessage(event.message)), packagePath, timeMs: Date.now() });
+    },
+    statistics,
+    signal,
+    workDir: process.cwd(),
+    nodePath: process.execPath,
+    slots: new Semaphore(concurrencyOf(pkg)),
+    addSecret: (value) => mask.add(value),
+    runChild: (task, context, frame) => runChild(task, context, frame),
+  };
+  const system: Record<string, Value> = {
+    ExecutionId: assignment.executionId,
+    AttemptNumber: assignment.attemptNumber,
+    MachineName: machineName,
+    StartTime: new Date(),
+    PackageName: assignment.packageName,
+    ProjectName: assignment.projectName,
+    FolderName: assignment.folderName,
+    NodePath: process.execPath,
+  };
+
+  async function invoke(invocation: PackageInvocation): Promise<'success' | 'failure' | 'cancelled'> {
+    const { pkg: definition, parameters } = invocation;
+    const outer = (reference: string): Value | undefined => {
+      const [scope, name = ''] = reference.split('::');
+      if (scope === '$Package' || scope === '$Project') return findCaseless(parameters, `${scope}::${name}`);
+      if (scope === 'System') return findCaseless(invocation.system, name);
+      return undefined;
+    };
+    const scope = new Scope(null, definition.variables, outer, {}, (def, value) =>
+      shared.emit(`${invocation.pathPrefix}\\Package`)({
+        messageType: MessageType.variableValueChanged,
+        sourceType: MessageSourceType.packageObject,
+        sourceName: def.name,
+        message: `User::${def.name} changed to ${textOf(value)}`,
+      }),
+    );
+    const registry = createConnectionRegistry(connectionManagers(definition, scope), {
+      workDir: shared.workDir,
+      addSecret: shared.addSecret,
     });
-    const startMs = Date.now();
+    const run = new PackageRun(definition, {
+      shared,
+      scope,
+      parentFrame: invocation.parentFrame as never,
+      pathPrefix: invocation.pathPrefix,
+      connection: (name, type) => registry.open(name, type),
+    });
     try {
-      await runTask(task, context, emit);
-    } catch (error) {
-      const text = errorText(error);
-      const result = signal.aborted ? RESULT_CANCELLED : RESULT_FAILURE;
-      statistics.push({ executionPath, taskName: task.name, startMs, endMs: Date.now(), result });
-      emit({ ...source, messageType: MessageType.error, message: `${task.name}: ${text}` });
-      emit({ ...source, messageType: MessageType.taskFailed, message: `${task.name} failed.` });
-      emitPackage({
-        ...packageSource,
-        messageType: MessageType.postExecute,
-        message: `${pkg.name}: finished with failure.`,
-      });
-      return { outcome: 'failed', error: mask(`task ${task.name} failed: ${text}`), statistics };
+      return await run.run();
+    } finally {
+      await registry.closeAll();
     }
-    const endMs = Date.now();
-    statistics.push({ executionPath, taskName: task.name, startMs, endMs, result: RESULT_SUCCESS });
-    emit({
-      ...source,
-      messageType: MessageType.postExecute,
-      message: `${task.name}: finished in ${endMs - startMs} ms.`,
+  }
+
+  /** Connection managers of the project and the package (the package's win), expressions applied. */
+  function connectionManagers(definition: PackageDef, scope: Scope): ConnectionManagerDef[] {
+    const byName = new Map<string, ConnectionManagerDef>();
+    for (const cm of [...assignment.projectConnections, ...definition.connectionManagers])
+      byName.set(cm.name.toLowerCase(), cm);
+    return [...byName.values()].map((cm) => {
+      const copy: Record<string, unknown> = { ...cm };
+      for (const [property, expression] of Object.entries(cm.propertyExpressions)) {
+        if (property === 'name' || property === 'type' || !(property in cm))
+          throw new Error(
+            `connection manager ${cm.name}: property ${property} cannot be set by an expression`,
+          );
+        copy[property] = textOrValue(scope.evaluate(expression));
+      }
+      return copy as ConnectionManagerDef;
     });
   }
-  emitPackage({
-    ...packageSource,
-    messageType: MessageType.postExecute,
-    message: `${pkg.name}: finished with success.`,
-  });
-  return { outcome: 'succeeded', error: null, statistics };
+
+  async function runChild(task: ExecutePackageTask, context: TaskContext, frame: unknown): Promise<void> {
+    // Each level adds a \Package segment to the path (a guard only: deploy refuses cycles).
+    const depth = context.packagePath.split('\\Package').length - 1;
+    if (depth > MAX_PACKAGE_DEPTH) throw new Error(`packages nest deeper than ${MAX_PACKAGE_DEPTH} levels`);
+    const child =
+      assignment.childPackages.find((p) => p.name.toLowerCase() === task.packageName.toLowerCase()) ??
+      (pkg.name.toLowerCase() === task.packageName.toLowerCase() ? pkg : undefined);
+    if (!child) throw new Error(`package ${task.packageName} is not in this project's deployment`);
+    const parameters: Record<string, Value> = {};
+    for (const [key, value] of Object.entries(assignment.parameterValues))
+      if (key.startsWith('$Project::')) parameters[key] = value;
+    for (const name of Object.keys(task.parameterBindings)) {
+      if (!child.parameters.some((p) => p.name.toLowerCase() === name.toLowerCase()))
+        throw new Error(`package ${child.name} has no parameter ${name}`);
+    }
+    for (const def of child.parameters) {
+      const binding = findCaseless(task.parameterBindings, def.name);
+      const value = binding !== undefined ? context.evaluate(binding) : (def.defaultValue ?? null);
+      if (value === null && def.required)
+        throw new Error(`package ${child.name} needs parameter ${def.name}: bind it in parameterBindings`);
+      const converted = convertTo(def.dataType, value, `$Package::${def.name} of ${child.name}`);
+      if (def.sensitive && converted !== null) shared.addSecret(textOf(converted));
+      parameters[`$Package::${def.name}`] = converted;
+    }
+    context.log.information(`running package ${child.name}`);
+    const result = await invoke({
+      pkg: child,
+      parameters,
+      system: { ...system, PackageName: child.name },
+      parentFrame: frame,
+      pathPrefix: context.packagePath,
+      depth,
+    });
+    if (result === 'cancelled') throw new Error(`package ${child.name} was cancelled`);
+    if (result === 'failure') throw new Error(`package ${child.name} failed`);
+  }
+
+  const parameters: Record<string, Value> = {};
+  for (const [key, value] of Object.entries(assignment.parameterValues)) {
+    const def = key.startsWith('$Package::')
+      ? pkg.parameters.find((p) => `$Package::${p.name}`.toLowerCase() === key.toLowerCase())
+      : undefined;
+    parameters[key] = def?.dataType === 'DateTime' ? convertTo('DateTime', value, key) : value;
+  }
+  let result: 'success' | 'failure' | 'cancelled';
+  try {
+    result = await invoke({ pkg, parameters, system, parentFrame: null, pathPrefix: '', depth: 0 });
+  } catch (error) {
+    return { outcome: 'failed', error: mask(`engine error: ${errorText(error)}`), statistics };
+  }
+  if (result === 'success') return { outcome: 'succeeded', error: null, statistics };
+  const reason = result === 'cancelled' ? 'the execution was stopped' : (firstError ?? 'the package failed');
+  return { outcome: 'failed', error: mask(reason), statistics };
+}
+
+function textOrValue(value: Value): unknown {
+  return value instanceof Date ? value.toISOString() : value;
 }

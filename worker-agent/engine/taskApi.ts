@@ -39,6 +39,11 @@ export interface TaskContext {
   /** Reads a variable or parameter: "User::X", "$Package::P", "$Project::P", "System::X". */
   getVariable(reference: string): Value;
   /**
+   * The references `getVariable` accepts in the task's scope: "User::X" and "System::X" variables,
+   * "$Package::P" and "$Project::P" parameters. The Script task snapshots them for its process.
+   */
+  variableNames?(): string[];
+  /**
    * Sets a user variable ("User::X"), converting the value to the variable's data type. Throws when
    * the variable is unknown, read-only or the value does not convert.
    */
@@ -48,6 +53,8 @@ export interface TaskContext {
    * checks it is of the expected type. The engine closes every connection when the package ends.
    */
   connection<T extends ConnectionType>(name: string, type: T | readonly T[]): Promise<ConnectionHandle<T>>;
+  /** Every user variable visible to the task, as "User::Name" (inner scopes hide outer ones). */
+  variableNames?(): string[];
   /** Registers a value to be masked (********) in every message from now on. */
   addSecret(value: string): void;
 }
