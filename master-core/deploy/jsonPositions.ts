@@ -1,46 +1,61 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
+import { createLineIndex, locate, withoutBom } from './documentPaths';
+import type { PositionedDocument, TreeNavigator } from './documentPaths';
 
 /** A parsed JSON file that can say where (line:column) a value at a path stands. */
-export interface PositionedJson {
-  value: unknown;
-  /** Syntax errors as "line:col: problem". */
-  syntaxErrors: string[];
-  /** "line:col" of the value at the path, or of the nearest existing parent. */
-  positionOf(path: readonly (string | number)[]): string;
-}
+export type PositionedJson = PositionedDocument;
 
-function lineCol(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i += 1) {
-    if (text.charCodeAt(i) === 10) {
-      line += 1;
-      lineStart = i + 1;
+const navigator: TreeNavigator<Node> = {
+  isArray: (node) => node.type === 'array',
+  member(node, key) {
+    if (node.type !== 'object') return undefined;
+    // The last of duplicate keys, as JSON.parse keeps it (duplicates are reported anyway).
+    const property = node.children?.findLast((p) => p.children?.[0]?.value === key);
+    return property ? { node: property.children?.[1], offset: property.offset } : undefined;
+  },
+  item(node, index) {
+    const item = node.children?.[index];
+    return item ? { node: item, offset: item.offset } : undefined;
+  },
+};
+
+/** Keys that appear twice in one object: JSON.parse silently keeps the last, so a review would lie. */
+function duplicateKeys(node: Node | undefined): Node[] {
+  if (!node?.children) return [];
+  const found: Node[] = [];
+  if (node.type === 'object') {
+    const seen = new Set<unknown>();
+    for (const property of node.children) {
+      const key = property.children?.[0];
+      if (key && seen.has(key.value)) found.push(key);
+      seen.add(key?.value);
     }
   }
-  return `${line}:${offset - lineStart + 1}`;
+  for (const child of node.children) found.push(...duplicateKeys(child));
+  return found;
 }
 
-export function parsePositioned(text: string): PositionedJson {
+export function parsePositioned(source: string): PositionedJson {
+  const text = withoutBom(source);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const lineCol = createLineIndex(text);
+  const syntaxErrors = [
+    ...errors.map((e) => `${lineCol(e.offset)}: ${printParseErrorCode(e.error)}`),
+    ...duplicateKeys(tree).map((key) => `${lineCol(key.offset)}: duplicate key ${JSON.stringify(key.value)}`),
+  ];
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = syntaxErrors.length === 0 ? JSON.parse(text) : undefined;
   } catch {
     value = undefined;
   }
   return {
     value,
-    syntaxErrors: errors.map((e) => `${lineCol(text, e.offset)}: ${printParseErrorCode(e.error)}`),
+    syntaxErrors,
     positionOf(path) {
-      if (!tree) return '1:1';
-      for (let n = path.length; n >= 0; n -= 1) {
-        const node: Node | undefined = findNodeAtLocation(tree, path.slice(0, n) as (string | number)[]);
-        if (node) return lineCol(text, node.parent?.type === 'property' ? node.parent.offset : node.offset);
-      }
-      return '1:1';
+      return tree ? lineCol(locate({ node: tree, offset: tree.offset }, path, navigator)) : '1:1';
     },
   };
 }

@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadProjectDir } from './loadProjectDir';
+import { json, loadProblems, useProjectFolders } from './projectFolder.fixture';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scaleout-project-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const project = useProjectFolders();
 
 describe('loadProjectDir', () => {
   it('loads the sample project', () => {
@@ -22,46 +13,50 @@ describe('loadProjectDir', () => {
 
   it('reports every problem with its file, line, column and field at once', () => {
     const dir = project({
-      'project.json': JSON.stringify({ name: 'P', parameters: [{ name: 'X', dataType: 'Float' }] }, null, 2),
+      'project.json': json({ name: 'P', parameters: [{ name: 'X', dataType: 'Float' }] }),
       'A.package.json': '{ "name": "A", ',
-      'B.package.json': JSON.stringify(
-        { name: 'B', tasks: [{ name: 'T', type: 'process', command: '' }] },
-        null,
-        2,
-      ),
+      'B.package.json': json({ name: 'B', tasks: [{ name: 'T', type: 'executeProcess', executable: '' }] }),
     });
-    let message = '';
-    try {
-      loadProjectDir(dir);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = loadProblems(dir);
     expect(message).toMatch(/project.json:6:7: parameters.0.dataType: Invalid option/);
     expect(message).toMatch(/A.package.json:1:16: \w+ \(not valid JSON\)/);
-    expect(message).toMatch(/B.package.json:7:7: tasks.0.command: must name a program/);
+    expect(message).toMatch(/B.package.json:7:7: tasks.0.executable: must name a program/);
   });
 
   it('reports references to parameters or variables that do not exist, with their place', () => {
     const dir = project({
-      'project.json': JSON.stringify({ name: 'P' }),
-      'K.package.json': JSON.stringify(
-        {
-          name: 'K',
-          tasks: [{ name: 'T', type: 'process', command: 'echo', args: ['ok', '@[$Package::Missing]'] }],
-        },
-        null,
-        2,
-      ),
+      'project.json': json({ name: 'P' }),
+      'K.package.json': json({
+        name: 'K',
+        tasks: [
+          {
+            name: 'T',
+            type: 'executeProcess',
+            executable: 'echo',
+            arguments: ['ok', '@[$Package::Missing]'],
+          },
+        ],
+      }),
     });
-    expect(() => loadProjectDir(dir)).toThrow(
-      /K.package.json:10:9: tasks.0.args.1: unknown reference @\[\$Package::Missing\]/,
+    expect(loadProblems(dir)).toMatch(
+      /K.package.json:10:9: tasks.0.arguments.1: unknown reference @\[\$Package::Missing\]/,
     );
   });
 
-  it('refuses a folder without project.json or without packages', () => {
-    expect(() => loadProjectDir(project({}))).toThrow(/has no project.json/);
-    expect(() => loadProjectDir(project({ 'project.json': '{"name":"P"}' }))).toThrow(
-      /no \*.package.json files/,
+  it('refuses a folder without a project file or without packages', () => {
+    expect(() => loadProjectDir(project({}))).toThrow(
+      /has no project.json \(nor project.yaml or project.yml\)/,
     );
+    expect(() => loadProjectDir(project({ 'project.json': '{"name":"P"}' }))).toThrow(
+      /no \*.package.json files \(nor \*.package.yaml or \*.package.yml\)/,
+    );
+  });
+
+  it('refuses duplicate keys in JSON too, since JSON.parse would silently keep the last', () => {
+    const dir = project({
+      'project.json': json({ name: 'P' }),
+      'A.package.json': '{\n  "name": "A",\n  "tasks": [],\n  "name": "B"\n}\n',
+    });
+    expect(loadProblems(dir)).toMatch(/A.package.json:4:3: duplicate key "name" \(not valid JSON\)/);
   });
 });

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, posix, relative, sep, win32 } from 'node:path';
+import type { ControlFlowDef, EventHandlers, ExecutableDef, PackageDef } from '../protocol/packageFormat';
+import { coerceError } from '../protocol/errors';
+import { isContainer } from '../protocol/packageFormat';
+import { withoutBom } from './documentPaths';
+
+/** A script is code, not data: a bigger file is most likely the wrong file. */
+export const MAX_SCRIPT_BYTES = 1024 * 1024;
+
+export type ValuePath = (string | number)[];
+
+export interface PathProblem {
+  path: ValuePath;
+  message: string;
+}
+
+export interface PlacedExecutable {
+  executable: ExecutableDef;
+  path: ValuePath;
+}
+
+function* handlersOf(handlers: EventHandlers, base: ValuePath): Generator<PlacedExecutable> {
+  for (const [event, flow] of Object.entries(handlers) as [string, ControlFlowDef | undefined][]) {
+    if (flow) yield* tasksOf(flow.tasks, [...base, 'eventHandlers', event]);
+  }
+}
+
+function* tasksOf(tasks: readonly ExecutableDef[], base: ValuePath): Generator<PlacedExecutable> {
+  for (const [index, executable] of tasks.entries()) {
+    const path = [...base, 'tasks', index];
+    yield { executable, path };
+    if (isContainer(executable)) yield* tasksOf(executable.tasks, path);
+    yield* handlersOf(executable.eventHandlers, path);
+  }
+}
+
+/** Every task and container of a package with its path: inside containers and event handlers too. */
+export function executablesOf(pkg: PackageDef): PlacedExecutable[] {
+  return [...tasksOf(pkg.tasks, []), ...handlersOf(pkg.eventHandlers, [])];
+}
+
+/** What is wrong with a script `file` as written, before the disk is asked; undefined if nothing. */
+export function scriptPathProblem(file: string): string | undefined {
+  if (file === '' || file.includes('\0')) return 'must name a .js file in the project folder';
+  if (file.includes('\\')) return 'must use / between folders, not \\';
+  if (posix.isAbsolute(file) || win32.isAbsolute(file) || /^[A-Za-z]:/.test(file)) {
+    return 'must be relative to the project folder, not absolute';
+  }
+  const normalized = posix.normalize(file);
+  if (normalized === '..' || normalized.startsWith('../')) return 'must stay inside the project folder';
+  if (!normalized.endsWith('.js')) return 'must name a .js file';
+  return undefined;
+}
+
+/** Reads a script file of the project folder, refusing one reached through a link that leads out. */
+export function readScriptFile(projectDir: string, file: string): { code: string } | { problem: string } {
+  const lexical = scriptPathProblem(file);
+  if (lexical) return { problem: lexical };
+  try {
+    return readInside(projectDir, file);
+  } catch (error) {
+    return { problem: `cannot read ${file}: ${coerceError(error).message}` };
+  }
+}
+
+function readInside(projectDir: string, file: string): { code: string } | { problem: string } {
+  const fullPath = join(projectDir, ...file.split('/'));
+  if (!existsSync(fullPath)) return { problem: `${file} does not exist in the project folder` };
+  const inside = relative(realpathSync(projectDir), realpathSync(fullPath));
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    return { problem: `${file} leads out of the project folder (a symbolic link)` };
+  }
+  const stat = statSync(fullPath);
+  if (!stat.isFile()) return { problem: `${file} is not a file` };
+  if (stat.size > MAX_SCRIPT_BYTES) {
+    return { problem: `${file} is ${stat.size} bytes; a script file holds at most ${MAX_SCRIPT_BYTES}` };
+  }
+  return { code: withoutBom(readFileSync(fullPath, 'utf8')) };
+}
+
+/**
+ * Gives every script task its `code`: written inline, or read from `file` (then both are kept,
+ * `file` naming where the code came from). Exactly one of the two must be written. Changes the
+ * package in place (it is fresh from the schema) and returns every problem with its path.
+ */
+export function inlineScriptFiles(pkg: PackageDef, projectDir: string): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const { executable: task, path } of executablesOf(pkg)) {
+    if (task.type !== 'script') continue;
+    if (task.code === undefined && task.file === undefined) {
+      problems.push({ path, message: 'a script task needs code or file' });
+    } else if (task.code !== undefined && task.file !== undefined) {
+      problems.push({ path: [...path, 'file'], message: 'a script task has code or file, not both' });
+    } else if (task.file !== undefined) {
+      const read = readScriptFile(projectDir, task.file);
+      if ('code' in read) task.code = read.code;
+      else problems.push({ path: [...path, 'file'], message: read.problem });
+    }
+  }
+  return problems;
+}
