@@ -317,6 +317,8 @@ async function superviseChild(
       }, task.timeoutMs)
     : undefined;
   context.signal.addEventListener('abort', onAbort, { once: true });
+  // Cancelled while the task was preparing: the abort event has come and gone.
+  if (context.signal.aborted) onAbort();
   try {
     const { code, signal } = await waitForExit(child, limits.outputDrainMs);
     return { code, signal, timedOut, cancelled };
