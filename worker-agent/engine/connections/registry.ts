@@ -23,11 +23,11 @@ export interface ConnectionRegistry {
   closeAll(): Promise<void>;
 }
 
-const TYPE_LABELS: Record<ConnectionType, string> = {
-  sqlite: 'SQLite',
-  postgresql: 'PostgreSQL',
-  flatFile: 'flat file',
-  http: 'HTTP',
+const TYPE_LABELS: Record<ConnectionType, { name: string; article: string }> = {
+  sqlite: { name: 'SQLite', article: 'a' },
+  postgresql: { name: 'PostgreSQL', article: 'a' },
+  flatFile: { name: 'flat file', article: 'a' },
+  http: { name: 'HTTP', article: 'an' },
 };
 
 function secretsOf(def: ConnectionManagerDef): string[] {
@@ -77,8 +77,8 @@ export function createConnectionRegistry(
     if (!types.includes(def.type)) {
       throw new ScaleOutError(
         'VALIDATION_FAILED',
-        `connection manager "${def.name}" is a ${TYPE_LABELS[def.type]} connection; ` +
-          `this needs ${types.map((t) => TYPE_LABELS[t]).join(' or ')}`,
+        `connection manager "${def.name}" is ${TYPE_LABELS[def.type].article} ${TYPE_LABELS[def.type].name} ` +
+          `connection; this needs ${types.map((t) => TYPE_LABELS[t].name).join(' or ')}`,
       );
     }
     if (!def.connectionString.trim()) {

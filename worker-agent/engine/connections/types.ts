@@ -19,7 +19,11 @@ export interface SqlResult {
 export interface SqlConnection {
   readonly type: 'sqlite' | 'postgresql';
   /** Runs one statement with positional parameters (SQLite ?, PostgreSQL $1). */
-  query(sql: string, parameters?: readonly unknown[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<SqlResult>;
+  query(
+    sql: string,
+    parameters?: readonly unknown[],
+    options?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<SqlResult>;
   /** Runs a script of several statements without parameters (no result rows). */
   exec(sql: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
   close(): Promise<void>;
@@ -46,4 +50,14 @@ export interface HttpConnection {
 }
 
 export type AnyConnection = SqlConnection | FlatFileConnection | HttpConnection;
-export type ConnectionHandle<T extends ConnectionType = ConnectionType> = Extract<AnyConnection, { type: T }>;
+/**
+ * The handle each connection type opens to. (Extract<AnyConnection, { type: 'sqlite' }> would be
+ * never: SqlConnection's type is 'sqlite' | 'postgresql'.)
+ */
+interface HandleByType extends Record<ConnectionType, AnyConnection> {
+  sqlite: SqlConnection;
+  postgresql: SqlConnection;
+  flatFile: FlatFileConnection;
+  http: HttpConnection;
+}
+export type ConnectionHandle<T extends ConnectionType = ConnectionType> = HandleByType[T];
