@@ -4,11 +4,10 @@
  * definitions, and log messages and secrets collected in arrays. Messages are kept unmasked so a
  * test can prove a task never logs a secret itself.
  */
-import type { ConnectionManagerDef } from '../../../master-core/protocol/packageFormat';
+import { HttpConnection } from '../../../master-core/protocol/packageFormat';
+import { httpSecrets, openHttp } from '../connections/http';
 import type { ConnectionHandle, ConnectionType } from '../connections/types';
 import type { TaskContext, Value } from '../taskApi';
-
-type HttpConnectionDef = Extract<ConnectionManagerDef, { type: 'http' }>;
 
 export interface LoggedMessage {
   level: 'information' | 'warning' | 'progress';
@@ -19,8 +18,11 @@ export interface TestTaskContextOptions {
   workDir: string;
   /** Declared user variables ("User::X" -> initial value); setting any other name throws. */
   variables?: Record<string, Value>;
-  /** http connection managers by name. */
-  connections?: Record<string, Partial<HttpConnectionDef> & { connectionString: string }>;
+  /** http connection managers by name, opened as the engine's registry opens them. */
+  connections?: Record<
+    string,
+    { connectionString: string; headers?: Record<string, string>; timeoutMs?: number }
+  >;
   signal?: AbortSignal;
   nodePath?: string;
 }
@@ -79,13 +81,10 @@ export function createTestTaskContext(options: TestTaskContextOptions): TestTask
       const wanted: readonly ConnectionType[] = Array.isArray(type) ? type : [type];
       if (!wanted.includes('http'))
         throw new Error(`connection manager ${name} is not of type ${String(type)}`);
-      const handle: ConnectionHandle<'http'> = {
-        type: 'http',
-        baseUrl: new URL(def.connectionString),
-        headers: def.headers ?? {},
-        timeoutMs: def.timeoutMs ?? 30_000,
-        close: async () => undefined,
-      };
+      const parsed = HttpConnection.parse({ type: 'http', name, ...def });
+      // The registry registers a connection's secrets when it opens it.
+      for (const secret of httpSecrets(parsed)) secrets.push(secret);
+      const handle: ConnectionHandle<'http'> = openHttp(parsed);
       return handle as ConnectionHandle<T>;
     },
     addSecret: (value) => {
