@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite, parseSqliteConnectionString } from '../engine/connections/sqlite';
+import { hasSeveralStatements, openSqlite, parseSqliteConnectionString } from '../engine/connections/sqlite';
 import type { SqlConnection } from '../engine/connections/types';
 
 /** Counts to a billion: runs for minutes unless interrupted. */
@@ -50,6 +50,17 @@ describe('parseSqliteConnectionString', () => {
   });
 });
 
+describe('hasSeveralStatements', () => {
+  it('sees a second statement, not a ; in strings, names, comments or a trigger body', () => {
+    expect(hasSeveralStatements('SELECT 1; SELECT 2')).toBe(true);
+    expect(hasSeveralStatements('SELECT 1;')).toBe(false);
+    expect(hasSeveralStatements('SELECT 1; -- done\n ; ')).toBe(false);
+    expect(hasSeveralStatements('SELECT \'a;b\', "c;d", [e;f], `g;h` /* ; x */ FROM t')).toBe(false);
+    expect(hasSeveralStatements("SELECT 'it''s; fine'; DELETE FROM t")).toBe(true);
+    expect(hasSeveralStatements('CREATE TRIGGER r AFTER INSERT ON t BEGIN DELETE FROM u; END;')).toBe(false);
+  });
+});
+
 describe('SQLite connection', () => {
   it('queries with ? parameters and reports columns, rows and changes', async () => {
     const db = await connect('query.db');
@@ -84,6 +95,15 @@ describe('SQLite connection', () => {
     const { rows } = await db.query('SELECT ? AS at, ? AS yes, ? AS empty', [at, true, null]);
     expect(rows).toEqual([{ at: '2026-03-04T05:06:07.890Z', yes: 1, empty: null }]);
     await expect(db.query('SELECT ?', [{ a: 1 }])).rejects.toThrow(/parameter 1 is a record/);
+  });
+
+  it('refuses a query holding several statements (sqlite3 would drop all but the first)', async () => {
+    const db = await connect('several.db');
+    await db.exec('CREATE TABLE t (x)');
+    await expect(db.query('INSERT INTO t VALUES (?); DELETE FROM t', [1])).rejects.toThrow(
+      /holds several statements, but a SQLite query runs only one/,
+    );
+    expect((await db.query('SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 0 }]);
   });
 
   it('runs a script of several statements with exec', async () => {

@@ -68,6 +68,19 @@ export function toSqliteParameter(value: unknown, index: number): unknown {
   return value;
 }
 
+/** String literals, quoted identifiers and comments: where a `;` does not end a statement. */
+const NOT_CODE = /'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\//g;
+
+/**
+ * Whether SQL holds a statement after the first one. sqlite3 runs only the first statement of a
+ * query and silently drops the rest, so query() refuses such text (exec runs scripts). A trigger
+ * body holds `;` inside one CREATE TRIGGER statement, so triggers are let through.
+ */
+export function hasSeveralStatements(sql: string): boolean {
+  if (/^\s*create\s+(?:temp\s+|temporary\s+)?trigger\b/i.test(sql)) return false;
+  return /;[\s;]*[^\s;]/.test(sql.replace(NOT_CODE, (m) => (/^(--|\/\*)/.test(m) ? ' ' : 'x')));
+}
+
 function call<T>(start: (done: (error: Error | null, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) =>
     start((error, value) => (error ? reject(error) : resolve(value as T))),
@@ -113,6 +126,13 @@ export async function openSqlite(target: SqliteTarget): Promise<SqlConnection> {
   return {
     type: 'sqlite',
     query: async (sql, parameters = [], options: StatementOptions = {}) => {
+      if (hasSeveralStatements(sql)) {
+        throw new ScaleOutError(
+          'VALIDATION_FAILED',
+          'the SQL holds several statements, but a SQLite query runs only one ' +
+            '(a script runs only without parameters and without a result set)',
+        );
+      }
       const values = parameters.map(toSqliteParameter);
       return enqueue(() => runCancellable(options, canceller, () => runQuery(db, sql, values)));
     },
