@@ -17,6 +17,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageSourceType, MessageType } from '../../master-core/protocol/codes';
+import { EVENT_SYSTEM_VARIABLES, SYSTEM_VARIABLES } from '../../master-core/protocol/expressionLanguage';
 import { ExecutableDef, isContainer, settableProperties } from '../../master-core/protocol/packageFormat';
 import type {
   ContainerDef,
@@ -79,6 +80,8 @@ export interface PackageRunOptions {
   /** The Execute Package task's frame when this package is a child, so events propagate up. */
   parentFrame: Frame | null;
   pathPrefix: string;
+  /** "$Project::X" and "$Package::X" names the package can read. */
+  parameterNames: readonly string[];
   connection: <T extends ConnectionType>(
     name: string,
     type: T | readonly T[],
@@ -545,7 +548,13 @@ export class PackageRun {
       substitute: (text) => substitute(frame.scope, text),
       getVariable: (reference) => frame.scope.get(reference),
       setVariable: (reference, value) => frame.scope.set(reference, value),
-      variableNames: () => frame.scope.names(),
+      variableNames: () => [
+        ...frame.scope.names(),
+        ...this.options.parameterNames,
+        ...[...SYSTEM_VARIABLES, ...EVENT_SYSTEM_VARIABLES]
+          .map((name) => `System::${name}`)
+          .filter((reference) => frame.scope.lookup(reference) !== undefined),
+      ],
       connection: this.options.connection,
       addSecret: (value) => this.shared.addSecret(value),
     };

@@ -116,6 +116,7 @@ export async function runPackage(
       scope,
       parentFrame: invocation.parentFrame as never,
       pathPrefix: invocation.pathPrefix,
+      parameterNames: Object.keys(parameters),
       connection: (name, type) => registry.open(name, type),
     });
     try {

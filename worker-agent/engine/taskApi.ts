@@ -53,7 +53,11 @@ export interface TaskContext {
    * checks it is of the expected type. The engine closes every connection when the package ends.
    */
   connection<T extends ConnectionType>(name: string, type: T | readonly T[]): Promise<ConnectionHandle<T>>;
-  /** Every user variable visible to the task, as "User::Name" (inner scopes hide outer ones). */
+  /**
+   * Every name the task can read with getVariable: user variables visible to it ("User::Name",
+   * inner scopes hiding outer ones), parameters ("$Project::Name", "$Package::Name") and system
+   * variables ("System::Name").
+   */
   variableNames?(): string[];
   /** Registers a value to be masked (********) in every message from now on. */
   addSecret(value: string): void;
