@@ -39,11 +39,6 @@ export interface TaskContext {
   /** Reads a variable or parameter: "User::X", "$Package::P", "$Project::P", "System::X". */
   getVariable(reference: string): Value;
   /**
-   * The references `getVariable` accepts in the task's scope: "User::X" and "System::X" variables,
-   * "$Package::P" and "$Project::P" parameters. The Script task snapshots them for its process.
-   */
-  variableNames?(): string[];
-  /**
    * Sets a user variable ("User::X"), converting the value to the variable's data type. Throws when
    * the variable is unknown, read-only or the value does not convert.
    */
