@@ -1,5 +1,5 @@
-// Builds everything into dist/: the CLI and execution host bundles (esbuild), the Electron
-// main process and preload (esbuild), and the console (Vite). `--node-only` skips the console.
+// Builds everything into dist/: the CLI, execution host and script host bundles (esbuild), the
+// Electron main process and preload (esbuild), and the console (Vite). `--node-only` skips the console.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,6 +36,13 @@ await Promise.all([
     ...common,
     entryPoints: ['worker-agent/engine/executionHost.ts'],
     outfile: 'dist/executionHost.mjs',
+    format: 'esm',
+    banner: { js: esmBanner },
+  }),
+  build({
+    ...common,
+    entryPoints: ['worker-agent/engine/script/scriptHost.ts'],
+    outfile: 'dist/scriptHost.mjs',
     format: 'esm',
     banner: { js: esmBanner },
   }),
