@@ -96,6 +96,9 @@ export const TaskEvent = z.strictObject({
   packagePath: z.string().max(4096).default(''),
   message: z.string().max(64 * 1024),
 });
+/** Statistics rows one attempt reports at most; the engine keeps the first ones and says so. */
+export const MAX_STATISTICS = 10_000;
+
 /** One executable's run (SSIS catalog.executable_statistics); result 0 success, 1 failure, 3 cancelled. */
 export const TaskStatistic = z.strictObject({
   executionPath: z.string().max(4096),
@@ -118,7 +121,7 @@ export const TaskFinished = z.strictObject({
     .string()
     .max(16 * 1024)
     .nullable(),
-  statistics: z.array(TaskStatistic).max(10_000).default([]),
+  statistics: z.array(TaskStatistic).max(MAX_STATISTICS).default([]),
 });
 
 export const WorkerMessage = z.discriminatedUnion('type', [

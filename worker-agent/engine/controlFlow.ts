@@ -31,6 +31,7 @@ import type {
   PrecedenceConstraintDef,
   TaskDef,
 } from '../../master-core/protocol/packageFormat';
+import { MAX_STATISTICS } from '../../master-core/protocol/wire';
 import type { TaskStatistic } from '../../master-core/protocol/wire';
 import type { ConnectionHandle, ConnectionType } from './connections/types';
 import { enumerate, mapItem } from './enumerators';
@@ -65,6 +66,8 @@ interface Frame {
 export interface RunShared {
   emit: (packagePath: string) => EmitEvent;
   statistics: TaskStatistic[];
+  /** Statistics rows not kept because the report holds MAX_STATISTICS at most. */
+  droppedStatistics: number;
   signal: AbortSignal;
   workDir: string;
   nodePath: string;
@@ -233,6 +236,16 @@ export class PackageRun {
   }
 
   private record(frame: Frame, startMs: number, result: ExecutableResult): void {
+    if (this.shared.statistics.length >= MAX_STATISTICS) {
+      this.shared.droppedStatistics += 1;
+      if (this.shared.droppedStatistics === 1)
+        this.message(
+          frame,
+          MessageType.warning,
+          `more than ${MAX_STATISTICS} executable runs: statistics after the first ${MAX_STATISTICS} are not kept`,
+        );
+      return;
+    }
     this.shared.statistics.push({
       executionPath: frame.path,
       taskName: frame.name,

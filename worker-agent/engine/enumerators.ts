@@ -52,7 +52,9 @@ export async function enumerate(enumerator: ForeachEnumerator, context: Enumerat
           enumerator.recurse,
         );
       } catch (error) {
-        throw new Error(`Foreach File enumerator cannot list ${folder}: ${(error as Error).message}`);
+        throw new Error(`Foreach File enumerator cannot list ${folder}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       return files.map((file) =>
         enumerator.retrieve === 'FullyQualified'

@@ -73,6 +73,7 @@ export async function runPackage(
         sink({ ...event, message: mask(capMessage(event.message)), packagePath, timeMs: Date.now() });
     },
     statistics,
+    droppedStatistics: 0,
     signal,
     workDir: process.cwd(),
     nodePath: process.execPath,

@@ -91,6 +91,11 @@ export class Scope {
     }
   }
 
+  /** This scope, then its parent, up to the package's. */
+  private *chain(): Generator<Scope> {
+    for (let scope: Scope | null = this as Scope; scope; scope = scope.parent) yield scope;
+  }
+
   /** A child scope: a container's or an event handler's. */
   child(variables: readonly VariableDef[], system: Readonly<Record<string, Value>> = {}): Scope {
     return new Scope(this, variables, this.outer, system, this.onChange);
@@ -98,7 +103,7 @@ export class Scope {
 
   private slot(name: string): { slot: Slot; scope: Scope } | undefined {
     const key = name.toLowerCase();
-    for (let scope: Scope | null = this; scope; scope = scope.parent) {
+    for (const scope of this.chain()) {
       const slot = scope.slots.get(key);
       if (slot) return { slot, scope };
     }
@@ -106,7 +111,7 @@ export class Scope {
   }
 
   private systemValue(name: string): Value | undefined {
-    for (let scope: Scope | null = this; scope; scope = scope.parent) {
+    for (const scope of this.chain()) {
       const hit = Object.keys(scope.system).find((k) => k.toLowerCase() === name.toLowerCase());
       if (hit) return scope.system[hit]!;
     }
@@ -155,7 +160,7 @@ export class Scope {
   /** Every user variable visible here (inner ones hide outer ones), as "User::Name". */
   names(): string[] {
     const seen = new Map<string, string>();
-    for (let scope: Scope | null = this; scope; scope = scope.parent) {
+    for (const scope of this.chain()) {
       for (const [key, slot] of scope.slots) if (!seen.has(key)) seen.set(key, `User::${slot.def.name}`);
     }
     return [...seen.values()];

@@ -522,3 +522,28 @@ describe('cancellation', () => {
     expect(run.statistics.find((s) => s.path === '\\Package\\Sleep')?.result).toBe(3);
   });
 });
+
+describe('statistics', () => {
+  it('keeps at most MAX_STATISTICS rows, so the report always fits, and says so once', async () => {
+    const run = await runTestPackage(
+      {
+        variables: [{ name: 'I', dataType: 'Int32', value: 0 }],
+        tasks: [
+          {
+            name: 'Loop',
+            type: 'forLoop',
+            evalExpression: '@[User::I] < 10005',
+            assignExpression: '@[User::I] = @[User::I] + 1',
+            tasks: [expr('Tick', '@[User::I] = @[User::I]')],
+          },
+        ],
+      },
+      { loggingLevel: 2 },
+    );
+    expect(run.outcome).toBe('succeeded');
+    expect(run.statistics).toHaveLength(10_000);
+    expect(run.messages(MessageType.warning)).toEqual([
+      'more than 10000 executable runs: statistics after the first 10000 are not kept',
+    ]);
+  });
+});
