@@ -538,7 +538,7 @@ export class PackageRun {
 
   private taskContext(frame: Frame): TaskContext {
     const log = (event: EventHandlerName) => (message: string) => {
-      const next = frame.pending.then(() => this.raise(frame, event, `${frame.name}: ${message}`));
+      const next = frame.pending.then(() => this.raise(frame, event, message));
       frame.pending = next.catch(() => undefined);
     };
     return {
@@ -551,11 +551,7 @@ export class PackageRun {
         information: log('OnInformation'),
         warning: log('OnWarning'),
         progress: (percent, message = '') =>
-          this.message(
-            frame,
-            MessageType.progress,
-            `${frame.name}: ${Math.round(percent)}% ${message}`.trim(),
-          ),
+          this.message(frame, MessageType.progress, `${Math.round(percent)}% ${message}`.trim()),
       },
       evaluate: (expression) => frame.scope.evaluate(expression),
       substitute: (text) => substitute(frame.scope, text),

@@ -33,8 +33,8 @@ describe('runPackage', () => {
       { path: '\\Package\\Echo', result: 0 },
       { path: '\\Package', result: 0 },
     ]);
-    expect(run.lines).toContain(`\\Package\\Echo|${MessageType.information}|Echo: n=3`);
-    expect(run.lines).toContain(`\\Package\\Echo|${MessageType.warning}|Echo: careful`);
+    expect(run.lines).toContain(`\\Package\\Echo|${MessageType.information}|n=3`);
+    expect(run.lines).toContain(`\\Package\\Echo|${MessageType.warning}|careful`);
   });
 
   it('fails on an unexpected exit code; the task after it on Success does not run', async () => {
@@ -102,7 +102,7 @@ describe('sensitive values', () => {
       { parameterValues: { '$Package::Pw': 's3cr3t-value' }, sensitiveReferences: ['$Package::Pw'] },
     );
     expect(run.lines.join('\n')).not.toContain('s3cr3t-value');
-    expect(run.lines).toContain(`\\Package\\Leak|${MessageType.information}|Leak: pw=********`);
+    expect(run.lines).toContain(`\\Package\\Leak|${MessageType.information}|pw=********`);
     expect(run.error).toMatch(/bad \*\*\*\*\*\*\*\*/);
   });
 });

@@ -152,7 +152,7 @@ describe('containers', () => {
       ),
     );
     expect(run.outcome).toBe('succeeded');
-    expect(run.lines).toContain('\\Package\\Seq\\In2|70|In2: User::Trace = inner:In1;In2;');
+    expect(run.lines).toContain('\\Package\\Seq\\In2|70|User::Trace = inner:In1;In2;');
     expect(trace(run)).toBe('Out;');
     expect(run.statistics.map((s) => s.path)).toEqual(
       expect.arrayContaining(['\\Package\\Seq\\In1', '\\Package\\Seq', '\\Package\\Out', '\\Package']),
@@ -218,7 +218,7 @@ describe('containers', () => {
       ],
     });
     expect(run.outcome).toBe('succeeded');
-    expect(run.messages(MessageType.information)).toContain('Add: User::Sum = 10');
+    expect(run.messages(MessageType.information)).toContain('User::Sum = 10');
     expect(run.messages(MessageType.information)).toContain('Loop: 4 iteration(s).');
     const runaway = await runTestPackage({
       tasks: [
@@ -308,7 +308,7 @@ describe('variables and expressions', () => {
       },
       { parameterValues: { '$Package::Region': 'us' } },
     );
-    expect(run.messages(MessageType.information)).toContain('Read: User::Out = orders_us.csv');
+    expect(run.messages(MessageType.information)).toContain('User::Out = orders_us.csv');
     expect(run.messages(MessageType.variableValueChanged)).toEqual(['User::Watched changed to 5']);
     expect(run.error).toMatch(/User::Fixed is read-only/);
   });
@@ -339,7 +339,7 @@ describe('variables and expressions', () => {
       ],
     });
     expect(run.outcome).toBe('succeeded');
-    expect(run.messages(MessageType.information)).toContain('Echo: computed');
+    expect(run.messages(MessageType.information)).toContain('computed');
     const bad = await runTestPackage({
       tasks: [expr('E', '@[User::X] = 1', { propertyExpressions: { nope: '1' } })],
       variables: [{ name: 'X', dataType: 'Int32' }],
@@ -441,7 +441,7 @@ describe('logging levels', () => {
     );
     const basic = await runTestPackage(source(), { loggingLevel: 1 });
     expect(basic.messages(MessageType.preExecute).length).toBeGreaterThan(0);
-    expect(basic.messages(MessageType.information)).toContain('A: User::Trace = A;');
+    expect(basic.messages(MessageType.information)).toContain('User::Trace = A;');
     const performance = await runTestPackage(source(), { loggingLevel: 2 });
     expect(performance.messages(MessageType.preExecute)).toEqual([]);
     expect(performance.messages(MessageType.error).length).toBe(1);
@@ -483,7 +483,7 @@ describe('Execute Package', () => {
     );
     expect(run.outcome).toBe('succeeded');
     expect(run.lines).toContain(
-      '\\Package\\Run child\\Package\\Greet|70|Greet: User::Out = hello parent from Child ********',
+      '\\Package\\Run child\\Package\\Greet|70|User::Out = hello parent from Child ********',
     );
   });
 
