@@ -409,7 +409,11 @@ export class PackageRun {
       pending: Promise.resolve(),
     };
     const startMs = startedAt.getTime();
-    await this.raise(frame, 'OnPreExecute', `${definition.name}: starting (${definition.type}).`);
+    await this.raise(
+      frame,
+      'OnPreExecute',
+      `${definition.name}: starting (${definition.type} ${container ? 'container' : 'task'}).`,
+    );
     let result: ExecutableResult;
     let failure: string | null = null;
     try {

@@ -36,7 +36,10 @@ describe('pooled execution hosts', () => {
         error: null,
         exitCode: i === 2 ? 0 : null, // the host carries on, but on its last use exits by itself
         signal: null,
-        statistics: [expect.objectContaining({ taskName: 'Shell', result: 0 })],
+        statistics: [
+          expect.objectContaining({ taskName: 'Shell', result: 0 }),
+          expect.objectContaining({ taskName: 'Pkg', executionPath: '\\Package', result: 0 }),
+        ],
       });
       expect(messages(r)).toContain(`cwd ${join(fx.work.dir, 'attempts', task.attemptId)}`);
     }

@@ -36,9 +36,9 @@ const bundle: ApiInput<'project.deploy'>['bundle'] = {
       tasks: [
         {
           name: 'Wait for gate',
-          type: 'process',
-          command: '@[System::NodePath]',
-          args: ['-e', gateScript, '@[$Package::GateFile]', '@[$Package::Lines]'],
+          type: 'executeProcess',
+          executable: '@[System::NodePath]',
+          arguments: ['-e', gateScript, '@[$Package::GateFile]', '@[$Package::Lines]'],
           timeoutMs: 60_000,
         },
       ],
