@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
@@ -46,6 +47,11 @@ export interface AgentOptions {
   maxCpuPercent?: number;
   /** Take no new work while free memory is below this (SSIS TaskRequestMinMemory); default 0. */
   minFreeMemoryBytes?: number;
+  /**
+   * Keep each attempt's working directory (`<workDir>/attempts/<attempt id>`) after it ends, for
+   * inspection; by default it is removed, so a worker's disk does not fill with package scratch.
+   */
+  keepAttemptDirectories?: boolean;
   /** Bytes of unacknowledged events kept in `<workDir>/spool`; default 256 MiB. */
   spoolLimitBytes?: number;
   /** Called once when the agent must stop for good (refused token or version, replaced). */
@@ -84,6 +90,9 @@ export function createAgent(options: AgentOptions) {
   const { log } = options;
   mkdirSync(options.workDir, { recursive: true });
   const workerId = loadWorkerId(options.workDir);
+  // Nothing runs yet: directories left by attempts of an earlier run of this agent are scratch.
+  const attemptsDir = join(options.workDir, 'attempts');
+  if (!options.keepAttemptDirectories) rmSync(attemptsDir, { recursive: true, force: true });
   const machine = machineFacts();
   const probe = options.healthProbe ?? createHealthProbe(options.workDir);
   const limits = {
@@ -273,6 +282,13 @@ export function createAgent(options: AgentOptions) {
     sendHeartbeat(); // evaluates the resource limits, then asks for work
   }
 
+  /** Best effort: a file a task left open on Windows may keep it; the next start tries again. */
+  function removeAttemptDirectory(id: string): void {
+    rm(join(attemptsDir, id), { recursive: true, force: true, maxRetries: 2 }).catch((error: Error) =>
+      log.warn(`could not remove the working directory of attempt ${id}: ${error.message}`),
+    );
+  }
+
   function start(task: TaskAssignment): void {
     if (running.has(task.attemptId)) return;
     const id = task.attemptId;
@@ -300,6 +316,7 @@ export function createAgent(options: AgentOptions) {
           frames.forEach(send);
           changed();
           sendCredit();
+          if (!options.keepAttemptDirectories) removeAttemptDirectory(id);
         },
       },
     });

@@ -24,6 +24,7 @@ export interface WorkerFlags {
   spoolLimit?: number | string;
   executionMode?: string;
   passEnv?: string[];
+  keepAttemptDirs?: boolean;
 }
 
 const MIB = 2 ** 20;
@@ -103,6 +104,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     hostEntry: hostEntry(),
     executionMode: executionMode(flags.executionMode),
     ...(flags.passEnv?.length ? { passEnv: flags.passEnv } : {}),
+    keepAttemptDirectories: flags.keepAttemptDirs === true,
     log,
     ...limits,
     // Refused or replaced: retrying cannot help, so exit non-zero (the reason is logged above).
@@ -158,5 +160,6 @@ export function registerWorkerCommand(program: Command): Command {
       list,
       [],
     )
+    .option('--keep-attempt-dirs', "keep each attempt's working directory after it ends (default: removed)")
     .action((flags: WorkerFlags) => runWorker(flags));
 }

@@ -157,6 +157,8 @@ function rewrite(source: string): { text: string; references: string[] } {
       i = j + 1;
       continue;
     }
+    if (c === "'")
+      throw new ExpressionError(`text goes in double quotes ("..."), not single ones (character ${i + 1})`);
     if (c === '@') {
       let name: string;
       if (source[i + 1] === '[') {
@@ -195,6 +197,7 @@ function rewrite(source: string): { text: string; references: string[] } {
 function check(node: ExpressionNode, source: string): void {
   switch (node.type) {
     case 'Literal':
+      if (node.value === null) return;
       if (typeof node.value !== 'string' && typeof node.value !== 'number' && typeof node.value !== 'boolean')
         throw new ExpressionError(`unsupported literal ${String(node.raw)}`);
       return;

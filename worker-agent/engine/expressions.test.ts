@@ -108,3 +108,31 @@ describe('expression language', () => {
     expect(run('"@[User::Nope]"')).toBe('@[User::Nope]');
   });
 });
+
+describe('expression edge cases', () => {
+  it('keeps month arithmetic within the month, counts weeks from Sunday, reads zone-less text as UTC', () => {
+    expect(run('DATEADD("month", 1, (DT_DATE)"2024-01-31")')).toEqual(new Date('2024-02-29T00:00:00Z'));
+    expect(run('DATEADD("yy", 1, (DT_DATE)"2024-02-29")')).toEqual(new Date('2025-02-28T00:00:00Z'));
+    expect(run('DATEADD("q", -1, (DT_DATE)"2024-05-31")')).toEqual(new Date('2024-02-29T00:00:00Z'));
+    expect(run('DATEDIFF("wk", (DT_DATE)"2024-01-06", (DT_DATE)"2024-01-07")')).toBe(1);
+    expect(run('DATEDIFF("wk", (DT_DATE)"2024-01-07", (DT_DATE)"2024-01-13")')).toBe(0);
+    expect(run('(DT_DATE)"2024-01-06 10:00:00"')).toEqual(new Date('2024-01-06T10:00:00Z'));
+  });
+
+  it('rounds halves away from zero and refuses results that are not numbers', () => {
+    expect(run('ROUND(-2.5, 0)')).toBe(-3);
+    expect(run('ROUND(2.5, 0)')).toBe(3);
+    expect(run('(DT_I4)-2.5')).toBe(-3);
+    expect(() => run('SQRT(-1)')).toThrow(/SQRT\(\) gives NaN/);
+    expect(() => run('LOG(0)')).toThrow(/LOG\(\) gives -Infinity/);
+    expect(() => run('REPLACE("abc", "", "x")')).toThrow(/must not be empty/);
+  });
+
+  it('compares only like with like, accepts null in any case, and wants double quotes', () => {
+    expect(() => run('@[User::When] == 1.5')).toThrow(/cannot compare DateTime with Double/);
+    expect(() => run('@[User::When] >= "2020-01-01"')).toThrow(/cannot compare DateTime with String/);
+    expect(run('@[User::When] >= (DT_DATE)"2020-01-01"')).toBe(true);
+    expect(run('ISNULL(null) && ISNULL(Null)')).toBe(true);
+    expect(() => run("'abc'")).toThrow(/double quotes/);
+  });
+});

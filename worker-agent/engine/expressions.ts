@@ -62,10 +62,19 @@ const int = (v: Value, where: string) => {
   return n;
 };
 
+/** Reads date text; text without a time zone is UTC, so every worker reads it the same. */
+export function parseDateText(text: string): Date {
+  const trimmed = text.trim();
+  const local = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.test(trimmed);
+  if (!local) return new Date(trimmed);
+  const iso = trimmed.replace(' ', 'T');
+  return new Date(iso.length === 10 ? `${iso}T00:00:00Z` : `${iso}Z`);
+}
+
 function toDate(value: Value, where: string): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'string') {
-    const date = new Date(value);
+    const date = parseDateText(value);
     if (!Number.isNaN(date.getTime())) return date;
     throw new ExpressionError(`${where}: ${JSON.stringify(value)} is not a date`);
   }
@@ -112,7 +121,7 @@ export function cast(name: string, value: Value): Value {
       else throw new ExpressionError(`${where} cannot convert ${JSON.stringify(textOf(value))} to a number`);
       const range = INT_RANGES[name];
       if (!range) return n;
-      const whole = Math.round(n);
+      const whole = Math.sign(n) * Math.round(Math.abs(n));
       if (whole < range[0] || whole > range[1])
         throw new ExpressionError(`${where}: ${n} is out of range ${range[0]}..${range[1]}`);
       return whole;
@@ -203,11 +212,16 @@ function partOf(part: string, date: Date): number {
 }
 
 function dateAdd(part: string, amount: number, date: Date): Date {
+  const months =
+    part === 'year' ? 12 * amount : part === 'quarter' ? 3 * amount : part === 'month' ? amount : null;
+  if (months === null) return new Date(date.getTime() + amount * PART_MS[part]!);
+  // Jan 31 + 1 month is Feb 28 (or 29), as in SSIS: the day is kept within the target month.
+  const target = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
+  const year = Math.floor(target / 12);
+  const month = target - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const out = new Date(date.getTime());
-  if (part === 'year') out.setUTCFullYear(out.getUTCFullYear() + amount);
-  else if (part === 'quarter') out.setUTCMonth(out.getUTCMonth() + 3 * amount);
-  else if (part === 'month') out.setUTCMonth(out.getUTCMonth() + amount);
-  else out.setTime(out.getTime() + amount * PART_MS[part]!);
+  out.setUTCFullYear(year, month, Math.min(date.getUTCDate(), lastDay));
   return out;
 }
 
@@ -218,6 +232,11 @@ function dateDiff(part: string, start: Date, end: Date): number {
   if (part === 'month') return months;
   if (part === 'quarter')
     return Math.floor(end.getUTCMonth() / 3) - Math.floor(start.getUTCMonth() / 3) + years * 4;
+  if (part === 'week') {
+    // Weeks start on Sunday; 1970-01-01 was a Thursday, 4 days after one.
+    const week = (d: Date) => Math.floor((Math.floor(d.getTime() / 86_400_000) + 4) / 7);
+    return week(end) - week(start);
+  }
   // SSIS counts boundaries crossed: whole units between the truncated values.
   const unit = PART_MS[part]!;
   return Math.floor(end.getTime() / unit) - Math.floor(start.getTime() / unit);
@@ -254,8 +273,11 @@ function callFunction(name: string, args: Value[]): Value {
       const n = Math.max(0, int(b, where));
       return n === 0 ? '' : str(a, where).slice(-n);
     }
-    case 'REPLACE':
-      return str(a, where).split(str(b, where)).join(str(c, where));
+    case 'REPLACE': {
+      const search = str(b, where);
+      if (search === '') throw new ExpressionError(`${where}: the text to replace must not be empty`);
+      return str(a, where).split(search).join(str(c, where));
+    }
     case 'FINDSTRING': {
       const text = str(a, where);
       const search = str(b, where);
@@ -297,7 +319,9 @@ function callFunction(name: string, args: Value[]): Value {
       return Math.floor(num(a, where));
     case 'ROUND': {
       const factor = 10 ** int(b, where);
-      return Math.round(num(a, where) * factor) / factor;
+      const n = num(a, where);
+      // Halves round away from zero, as in SSIS: ROUND(-2.5, 0) is -3.
+      return (Math.sign(n) * Math.round(Math.abs(n) * factor)) / factor;
     }
     case 'POWER':
       return num(a, where) ** num(b, where);
@@ -330,22 +354,26 @@ function callFunction(name: string, args: Value[]): Value {
   }
 }
 
+/** What can be compared with what: numbers with numbers, text with text, and so on. */
+function family(value: Value): string {
+  if (value instanceof Date) return 'date';
+  if (typeof value === 'object') return 'object';
+  return typeof value;
+}
+
 function compare(op: string, left: Value, right: Value): boolean {
   if (op === '==' || op === '!=') {
+    if (left !== null && right !== null && family(left) !== family(right))
+      throw new ExpressionError(`cannot compare ${kindOf(left)} with ${kindOf(right)} using ${op}`);
     const equal =
       left instanceof Date && right instanceof Date ? left.getTime() === right.getTime() : left === right;
-    if (!equal && left !== null && right !== null && kindOf(left)[0] !== kindOf(right)[0]) {
-      const numeric = typeof left === 'number' && typeof right === 'number';
-      if (!numeric)
-        throw new ExpressionError(`cannot compare ${kindOf(left)} with ${kindOf(right)} using ${op}`);
-    }
     return op === '==' ? equal : !equal;
   }
   let l: number | string;
   let r: number | string;
-  if (left instanceof Date || right instanceof Date) {
-    l = toDate(left, op).getTime();
-    r = toDate(right, op).getTime();
+  if (left instanceof Date && right instanceof Date) {
+    l = left.getTime();
+    r = right.getTime();
   } else if (typeof left === 'number' && typeof right === 'number') {
     [l, r] = [left, right];
   } else if (typeof left === 'string' && typeof right === 'string') {
@@ -395,6 +423,13 @@ function binary(op: string, left: Value, right: Value): Value {
   }
 }
 
+/** A computation that leaves the numbers (SQRT(-1), LOG(0), 1e308 * 10) is an error, not NaN. */
+function finite(value: Value, what: string): Value {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new ExpressionError(`${what} gives ${value}, which is not a number a variable can hold`);
+  return value;
+}
+
 function evaluateNode(node: ExpressionNode, slots: readonly Value[]): Value {
   switch (node.type) {
     case 'Literal':
@@ -426,7 +461,7 @@ function evaluateNode(node: ExpressionNode, slots: readonly Value[]): Value {
         const right = evaluateNode(node.right as ExpressionNode, slots);
         return right === null ? null : bool(right, op);
       }
-      return binary(op, left, evaluateNode(node.right as ExpressionNode, slots));
+      return finite(binary(op, left, evaluateNode(node.right as ExpressionNode, slots)), `operator ${op}`);
     }
     case 'ConditionalExpression': {
       const test = evaluateNode(node.test as ExpressionNode, slots);
@@ -435,9 +470,12 @@ function evaluateNode(node: ExpressionNode, slots: readonly Value[]): Value {
     }
     case 'CallExpression': {
       const name = ((node.callee as ExpressionNode).name as string).toUpperCase();
-      return callFunction(
-        name,
-        (node.arguments as ExpressionNode[]).map((arg) => evaluateNode(arg, slots)),
+      return finite(
+        callFunction(
+          name,
+          (node.arguments as ExpressionNode[]).map((arg) => evaluateNode(arg, slots)),
+        ),
+        `${name}()`,
       );
     }
     default:

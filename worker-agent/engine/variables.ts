@@ -5,7 +5,7 @@
  * (EvaluateAsExpression) is computed each time it is read.
  */
 import type { VariableDataType, VariableDef } from '../../master-core/protocol/packageFormat';
-import { ExpressionError, evaluateParsed, kindOf, parsedExpression } from './expressions';
+import { ExpressionError, evaluateParsed, kindOf, parseDateText, parsedExpression } from './expressions';
 import type { Value } from './taskApi';
 
 /** Variables computed from expressions that read each other: deeper than this is a cycle. */
@@ -63,7 +63,7 @@ export function convertTo(dataType: VariableDataType | 'Object', value: unknown,
       return Number.isFinite(n) ? n : fail();
     }
     case 'DateTime': {
-      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+      const date = value instanceof Date ? value : typeof value === 'string' ? parseDateText(value) : null;
       return date && !Number.isNaN(date.getTime()) ? date : fail();
     }
     case 'Object':
