@@ -189,6 +189,7 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
         packageName: pick.package_name,
         package: definition,
         projectConnections: project.connectionManagers,
+        projectParameterTypes: Object.fromEntries(project.parameters.map((p) => [p.name, p.dataType])),
         childPackages,
         parameterValues: values.values,
         sensitiveReferences: values.sensitive,

@@ -154,3 +154,39 @@ describe('validateBundle', () => {
     expect(childPackagesOf(b.packages[0]!, b.packages).map((p) => p.name)).toEqual(['B', 'C']);
   });
 });
+
+describe('validateBundle: connection managers', () => {
+  it('checks project connection managers’ expressions: project parameters and system variables only', () => {
+    const problems = validateBundle(
+      ProjectBundle.parse({
+        project: {
+          name: 'P',
+          parameters: [{ name: 'Url', dataType: 'String' }],
+          connectionManagers: [
+            {
+              name: 'Web',
+              type: 'http',
+              propertyExpressions: {
+                connectionString: '@[$Project::Urll]',
+                timeoutMs: '@[$Package::T]',
+                name: '"x"',
+              },
+            },
+          ],
+        },
+        packages: [
+          {
+            name: 'K',
+            tasks: [{ name: 'E', type: 'expression', expression: '@[User::V] = 1' }],
+            variables: [{ name: 'V', dataType: 'Int32' }],
+          },
+        ],
+      }),
+    );
+    expect(problems.map((p) => `${p.where} ${p.path}: ${p.message}`)).toEqual([
+      'project connectionManagers.0.propertyExpressions.connectionString: unknown reference @[$Project::Urll] in "@[$Project::Urll]"',
+      'project connectionManagers.0.propertyExpressions.timeoutMs: unknown reference @[$Package::T] in "@[$Package::T]"',
+      'project connectionManagers.0.propertyExpressions.name: a http connection manager has no property name that an expression can set',
+    ]);
+  });
+});

@@ -12,7 +12,7 @@ import {
   expressionProblems,
   textReferences,
 } from '../protocol/expressionLanguage';
-import { isContainer, settableProperties } from '../protocol/packageFormat';
+import { isContainer, settableConnectionProperties, settableProperties } from '../protocol/packageFormat';
 import type {
   ConnectionManagerDef,
   ControlFlowDef,
@@ -109,14 +109,11 @@ class PackageChecker {
   }
 
   private checkConnections(scope: Scope): void {
-    this.pkg.connectionManagers.forEach((cm, i) => {
-      for (const [property, source] of Object.entries(cm.propertyExpressions)) {
-        const path = `connectionManagers.${i}.propertyExpressions.${property}`;
-        if (property === 'name' || property === 'type' || !(property in cm))
-          this.problem(path, `a ${cm.type} connection manager has no settable property ${property}`);
-        this.expression(scope, source, path);
-      }
-    });
+    this.pkg.connectionManagers.forEach((cm, i) =>
+      checkConnectionManager(cm, `connectionManagers.${i}`, scope.known, (path, message) =>
+        this.problem(path, message),
+      ),
+    );
   }
 
   private checkHandlers(handlers: EventHandlers, scope: Scope, path: string): void {
@@ -274,6 +271,25 @@ class PackageChecker {
   }
 }
 
+/**
+ * A connection manager's property expressions: settable properties, valid expressions, known
+ * references (a project's may use only project parameters and system variables: every package
+ * shares them).
+ */
+function checkConnectionManager(
+  cm: ConnectionManagerDef,
+  path: string,
+  known: ReadonlySet<string>,
+  problem: (path: string, message: string) => void,
+): void {
+  for (const [property, source] of Object.entries(cm.propertyExpressions)) {
+    const at = `${path}.propertyExpressions.${property}`;
+    if (!settableConnectionProperties(cm.type).includes(property))
+      problem(at, `a ${cm.type} connection manager has no property ${property} that an expression can set`);
+    for (const message of expressionProblems(source, (r) => known.has(r.toLowerCase()))) problem(at, message);
+  }
+}
+
 /** A cycle in a directed graph as a list of nodes (first repeated at the end), or null. */
 function findCycle(edges: Map<string, string[]>): string[] | null {
   const state = new Map<string, 'visiting' | 'done'>();
@@ -342,6 +358,17 @@ export function validateBundle(bundle: ProjectBundle): BundleProblem[] {
     checker.check();
     problems.push(...checker.problems);
   }
+  const projectScope = new Set(
+    [
+      ...bundle.project.parameters.map((p) => `$project::${p.name}`),
+      ...SYSTEM_VARIABLES.map((v) => `system::${v}`),
+    ].map((s) => s.toLowerCase()),
+  );
+  bundle.project.connectionManagers.forEach((cm, i) =>
+    checkConnectionManager(cm, `connectionManagers.${i}`, projectScope, (path, message) =>
+      problems.push({ where: 'project', path, message }),
+    ),
+  );
   const calls = new Map(bundle.packages.map((p) => [p.name.toLowerCase(), packageCalls(p)]));
   const cycle = findCycle(calls);
   if (cycle) {

@@ -448,3 +448,10 @@ export function settableProperties(type: ExecutableDef['type']): string[] {
   const schema = EXECUTABLE_SCHEMAS.find((s) => s.shape.type.value === type);
   return schema ? Object.keys(schema.shape).filter((k) => !FIXED_PROPERTIES.has(k)) : [];
 }
+
+/** The properties of a connection manager type that property expressions may set. */
+export function settableConnectionProperties(type: ConnectionManagerDef['type']): string[] {
+  const schema = ConnectionManagerDef.options.find((o) => o.shape.type.value === type);
+  const fixed = new Set(['name', 'type', 'description', 'propertyExpressions']);
+  return schema ? Object.keys(schema.shape).filter((k) => !fixed.has(k)) : [];
+}

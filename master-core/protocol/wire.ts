@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionManagerDef, PackageDef, ParameterValue } from './packageFormat';
+import { ConnectionManagerDef, PackageDef, ParameterDataType, ParameterValue } from './packageFormat';
 
 /** Bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 1;
@@ -158,6 +158,8 @@ export const TaskAssignment = z.strictObject({
   package: PackageDef,
   /** The project's connection managers (a package's own of the same name take precedence). */
   projectConnections: z.array(ConnectionManagerDef).default([]),
+  /** Data types of the project's parameters, so the engine reads each value as its type. */
+  projectParameterTypes: z.record(z.string(), ParameterDataType).default({}),
   /** The packages Execute Package tasks of this package run, directly or through others. */
   childPackages: z.array(PackageDef).default([]),
   /** Resolved values keyed by reference name: "$Project::Name" or "$Package::Name". */

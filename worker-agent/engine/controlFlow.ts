@@ -291,11 +291,11 @@ export class PackageRun {
       const executable = byName.get(name)!;
       running.set(
         name,
-        this.runExecutable(executable, frame).then((result) => {
+        this.runExecutable(executable, frame).then(({ result, effective }) => {
           results.set(name, result);
           running.delete(name);
-          if (result === 'failure' && executable.failParentOnFailure) failParent = true;
-          if (result === 'failure' && executable.failPackageOnFailure) this.packageFailed = true;
+          if (result === 'failure' && effective.failParentOnFailure) failParent = true;
+          if (result === 'failure' && effective.failPackageOnFailure) this.packageFailed = true;
         }),
       );
     };
@@ -388,8 +388,16 @@ export class PackageRun {
     return parsed.data;
   }
 
-  private async runExecutable(definition: ExecutableDef, parent: Frame): Promise<ExecutableResult> {
-    if (definition.disabled) return 'success';
+  /**
+   * Runs one executable; `effective` is its definition after its property expressions, which may
+   * also disable it or change how its failure counts.
+   */
+  private async runExecutable(
+    definition: ExecutableDef,
+    parent: Frame,
+  ): Promise<{ result: ExecutableResult; effective: ExecutableDef }> {
+    if (definition.disabled && !('disabled' in definition.propertyExpressions))
+      return { result: 'success', effective: definition };
     const container = isContainer(definition);
     const path = `${parent.path}\\${definition.name}`;
     const startedAt = new Date();
@@ -409,18 +417,25 @@ export class PackageRun {
       pending: Promise.resolve(),
     };
     const startMs = startedAt.getTime();
+    let effective = definition;
+    let failure: string | null = null;
+    try {
+      effective = this.applyPropertyExpressions(definition, frame.scope);
+    } catch (error) {
+      failure = errorMessage(error);
+    }
+    if (effective.disabled) return { result: 'success', effective };
     await this.raise(
       frame,
       'OnPreExecute',
       `${definition.name}: starting (${definition.type} ${container ? 'container' : 'task'}).`,
     );
-    let result: ExecutableResult;
-    let failure: string | null = null;
+    let result: ExecutableResult = 'failure';
     try {
-      const executable = this.applyPropertyExpressions(definition, frame.scope);
-      result = isContainer(executable)
-        ? await this.runContainer(executable, frame)
-        : await this.runTask(executable, frame);
+      if (failure === null)
+        result = isContainer(effective)
+          ? await this.runContainer(effective, frame)
+          : await this.runTask(effective, frame);
     } catch (error) {
       failure = errorMessage(error);
       result = this.shared.signal.aborted ? 'cancelled' : 'failure';
@@ -434,12 +449,12 @@ export class PackageRun {
     } else if (failure !== null) {
       this.message(frame, MessageType.information, `${definition.name}: stopped (${failure}).`);
     }
-    if (result === 'success' && container && this.overErrorLimit(frame, definition.maximumErrorCount)) {
+    if (result === 'success' && container && this.overErrorLimit(frame, effective.maximumErrorCount)) {
       result = 'failure';
       this.message(
         frame,
         MessageType.information,
-        `${definition.name}: ${frame.errorCount} error(s) reached its MaximumErrorCount (${definition.maximumErrorCount}).`,
+        `${definition.name}: ${frame.errorCount} error(s) reached its MaximumErrorCount (${effective.maximumErrorCount}).`,
       );
     }
     if (result === 'failure' && !container) {
@@ -453,7 +468,7 @@ export class PackageRun {
       'OnPostExecute',
       `${definition.name}: finished with ${describe(result)} in ${Date.now() - startMs} ms.`,
     );
-    return result;
+    return { result, effective };
   }
 
   private async runTask(task: TaskDef, frame: Frame): Promise<ExecutableResult> {

@@ -7,6 +7,7 @@ import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ForeachEnumerator } from '../../master-core/protocol/packageFormat';
 import type { ConnectionHandle, ConnectionType } from './connections/types';
 import type { Value } from './taskApi';
+import { toValue } from './tasks/executeSqlTask';
 import type { Scope } from './variables';
 
 export interface EnumeratorContext {
@@ -67,7 +68,7 @@ export async function enumerate(enumerator: ForeachEnumerator, context: Enumerat
     case 'rows': {
       const connection = await context.connection(enumerator.connection, ['sqlite', 'postgresql']);
       const result = await connection.query(enumerator.query);
-      return result.rows as Value[];
+      return result.rows.map((row) => toValue(row));
     }
     case 'variable': {
       const value = context.scope.get(enumerator.variable);

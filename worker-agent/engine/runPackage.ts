@@ -1,10 +1,12 @@
 import { MessageSourceType, MessageType, isLoggedAt } from '../../master-core/protocol/codes';
+import { ConnectionManagerDef, settableConnectionProperties } from '../../master-core/protocol/packageFormat';
 import type {
-  ConnectionManagerDef,
   ExecutePackageTask,
   PackageDef,
+  ParameterDataType,
 } from '../../master-core/protocol/packageFormat';
 import type { TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
+import { connectionStringSecrets } from './connections/connectionString';
 import { createConnectionRegistry } from './connections/registry';
 import { PackageRun, Semaphore, concurrencyOf } from './controlFlow';
 import type { RunShared } from './controlFlow';
@@ -108,7 +110,8 @@ export async function runPackage(
         message: `User::${def.name} changed to ${textOf(value)}`,
       }),
     );
-    const registry = createConnectionRegistry(connectionManagers(definition, scope), {
+    const managers = connectionManagers(definition, scope);
+    const registry = createConnectionRegistry(managers.defs, {
       workDir: shared.workDir,
       addSecret: shared.addSecret,
     });
@@ -118,7 +121,10 @@ export async function runPackage(
       parentFrame: invocation.parentFrame as never,
       pathPrefix: invocation.pathPrefix,
       parameterNames: Object.keys(parameters),
-      connection: (name, type) => registry.open(name, type),
+      connection: (name, type) => {
+        const error = managers.broken.get(name.toLowerCase());
+        return error ? Promise.reject(error) : registry.open(name, type);
+      },
     });
     try {
       return await run.run();
@@ -127,22 +133,38 @@ export async function runPackage(
     }
   }
 
-  /** Connection managers of the project and the package (the package's win), expressions applied. */
-  function connectionManagers(definition: PackageDef, scope: Scope): ConnectionManagerDef[] {
+  /**
+   * Connection managers of the project and the package (the package's win), property expressions
+   * applied and the result checked against the schema. One whose expressions fail is kept with its
+   * error, raised when a task opens it: a package that never uses it is not stopped by it. Every
+   * password in a connection string is masked from the start, opened or not.
+   */
+  function connectionManagers(definition: PackageDef, scope: Scope) {
     const byName = new Map<string, ConnectionManagerDef>();
     for (const cm of [...assignment.projectConnections, ...definition.connectionManagers])
       byName.set(cm.name.toLowerCase(), cm);
-    return [...byName.values()].map((cm) => {
-      const copy: Record<string, unknown> = { ...cm };
-      for (const [property, expression] of Object.entries(cm.propertyExpressions)) {
-        if (property === 'name' || property === 'type' || !(property in cm))
-          throw new Error(
-            `connection manager ${cm.name}: property ${property} cannot be set by an expression`,
-          );
-        copy[property] = textOrValue(scope.evaluate(expression));
+    const broken = new Map<string, Error>();
+    const defs = [...byName.values()].map((cm) => {
+      try {
+        const copy: Record<string, unknown> = { ...cm };
+        for (const [property, expression] of Object.entries(cm.propertyExpressions)) {
+          if (!settableConnectionProperties(cm.type).includes(property))
+            throw new Error(`property ${property} cannot be set by an expression`);
+          copy[property] = textOrValue(scope.evaluate(expression));
+        }
+        const parsed = ConnectionManagerDef.safeParse(copy);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          throw new Error(`property expression for ${issue.path.join('.')}: ${issue.message}`);
+        }
+        for (const secret of connectionStringSecrets(parsed.data.connectionString)) shared.addSecret(secret);
+        return parsed.data;
+      } catch (error) {
+        broken.set(cm.name.toLowerCase(), new Error(`connection manager ${cm.name}: ${errorText(error)}`));
+        return cm;
       }
-      return copy as ConnectionManagerDef;
     });
+    return { defs, broken };
   }
 
   async function runChild(task: ExecutePackageTask, context: TaskContext, frame: unknown): Promise<void> {
@@ -182,12 +204,18 @@ export async function runPackage(
     if (result === 'failure') throw new Error(`package ${child.name} failed`);
   }
 
+  // Every parameter is read as its data type (a Decimal travels as text, a DateTime as ISO text);
+  // one without a value is NULL, as in SSIS.
   const parameters: Record<string, Value> = {};
+  const types = new Map<string, ParameterDataType>([
+    ...Object.entries(assignment.projectParameterTypes).map(([n, t]) => [`$Project::${n}`, t] as const),
+    ...pkg.parameters.map((p) => [`$Package::${p.name}`, p.dataType] as const),
+  ]);
+  for (const key of types.keys()) parameters[key] = null;
   for (const [key, value] of Object.entries(assignment.parameterValues)) {
-    const def = key.startsWith('$Package::')
-      ? pkg.parameters.find((p) => `$Package::${p.name}`.toLowerCase() === key.toLowerCase())
-      : undefined;
-    parameters[key] = def?.dataType === 'DateTime' ? convertTo('DateTime', value, key) : value;
+    const type = [...types].find(([k]) => k.toLowerCase() === key.toLowerCase());
+    if (type) delete parameters[type[0]];
+    parameters[type?.[0] ?? key] = type ? convertTo(type[1], value, key) : value;
   }
   let result: 'success' | 'failure' | 'cancelled';
   try {

@@ -547,3 +547,35 @@ describe('statistics', () => {
     ]);
   });
 });
+
+describe('connection managers', () => {
+  it('computes connection strings from parameters; a broken one fails only the task that opens it', async () => {
+    const run = await runTestPackage(
+      {
+        variables: [{ name: 'N', dataType: 'Int32', value: 0 }],
+        connectionManagers: [
+          { name: 'Broken', type: 'sqlite', propertyExpressions: { connectionString: '1 / 0' } },
+        ],
+        tasks: [
+          {
+            name: 'Count',
+            type: 'executeSql',
+            connection: 'Db',
+            sqlStatement: 'SELECT 41 + 1 AS n',
+            resultSet: 'SingleRow',
+            resultBindings: [{ column: 'n', variable: 'User::N' }],
+          },
+          { name: 'UsesBroken', type: 'executeSql', connection: 'Broken', sqlStatement: 'SELECT 1' },
+        ],
+      },
+      {
+        parameterValues: { '$Project::Db': ':memory:' },
+        projectConnections: [
+          { name: 'Db', type: 'sqlite', propertyExpressions: { connectionString: '@[$Project::Db]' } },
+        ],
+      },
+    );
+    expect(run.statistics.find((s) => s.path === '\\Package\\Count')?.result).toBe(0);
+    expect(run.error).toMatch(/^UsesBroken: connection manager Broken: expression "1 \/ 0": divide by zero/);
+  });
+});
