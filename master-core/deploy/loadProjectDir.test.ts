@@ -8,7 +8,7 @@ describe('loadProjectDir', () => {
   it('loads the sample project', () => {
     const bundle = loadProjectDir('samples/HelloScaleOut');
     expect(bundle.project.name).toBe('HelloScaleOut');
-    expect(bundle.packages.map((p) => p.name).sort()).toEqual(['Countdown', 'Hello']);
+    expect(bundle.packages.map((p) => p.name).sort()).toEqual(['Countdown', 'Flaky', 'Hello']);
   });
 
   it('reports every problem with its file, line, column and field at once', () => {

@@ -73,6 +73,12 @@ describe('executions in the catalog', () => {
           taskName: 'Echo',
           executionResult: 0,
         }),
+        expect.objectContaining({
+          attemptNumber: 1,
+          executionPath: '\\Package',
+          taskName: 'Say',
+          executionResult: 0,
+        }),
       ]);
       const { messages } = await client.call('execution.messages', { executionId });
       expect(messages.find((m) => m.sourceName === 'Echo')?.packagePath).toBe('\\Package\\Echo');

@@ -34,7 +34,7 @@ describe('catalog file', () => {
     const repo = createProjectsRepo(db);
     const tree = await repo.tree();
     expect(tree[0]?.projects[0]).toMatchObject({ name: 'HelloScaleOut', versionId: first.versionId });
-    expect(tree[0]?.projects[0]?.packages.map((p) => p.name)).toEqual(['Countdown', 'Hello']);
+    expect(tree[0]?.projects[0]?.packages.map((p) => p.name)).toEqual(['Countdown', 'Flaky', 'Hello']);
     expect(await repo.deploy('Samples', bundle, 'test')).toMatchObject({
       versionId: first.versionId,
       unchanged: true,

@@ -57,7 +57,7 @@ describe('a black-holed connection', () => {
       '33% 2 s left',
       '67% 1 s left',
       'lift-off',
-      expect.stringMatching(/^Count down: finished in \d+ ms\.$/),
+      expect.stringMatching(/^Count down: finished with success in \d+ ms\.$/),
     ]);
   });
 });
