@@ -22,7 +22,15 @@ describe('folder import boundaries', () => {
       'worker-agent/x.ts',
       "import sqlite3 from 'sqlite3';\nexport const x = sqlite3;\n",
     );
-    expect(errors.join()).toMatch(/needs no database/);
+    expect(errors.join()).toMatch(/has no database of its own/);
+  });
+
+  it('allows sqlite3 in the engine’s connections, where packages open their databases', async () => {
+    const errors = await boundaryErrors(
+      'worker-agent/engine/connections/x.ts',
+      "import sqlite3 from 'sqlite3';\nexport const x = sqlite3;\n",
+    );
+    expect(errors).toEqual([]);
   });
 
   it('allows master-core/protocol in worker-agent', async () => {

@@ -20,7 +20,7 @@ describe('master + two workers run the sample project', () => {
     client = nodeClient(master.consoleUrl, master.consoleToken);
     const deployed = await runCli(['deploy', 'samples/HelloScaleOut', '--folder', 'Samples'], master.cliEnv);
     expect(deployed.stderr).toBe('');
-    expect(deployed.stdout).toMatch(/deployed Samples\/HelloScaleOut as version \d+ \(2 packages\)/);
+    expect(deployed.stdout).toMatch(/deployed Samples\/HelloScaleOut as version \d+ \(3 packages\)/);
   });
 
   afterAll(async () => {

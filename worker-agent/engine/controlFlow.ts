@@ -569,6 +569,7 @@ export class PackageRun {
       log: {
         information: log('OnInformation'),
         warning: log('OnWarning'),
+        error: log('OnError'),
         progress: (percent, message = '') =>
           this.message(frame, MessageType.progress, `${Math.round(percent)}% ${message}`.trim()),
       },

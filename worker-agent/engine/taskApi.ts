@@ -17,6 +17,12 @@ export interface TaskLog {
   information(message: string): void;
   /** OnWarning (110): counts as a warning, not an error; the task continues. */
   warning(message: string): void;
+  /**
+   * OnError (120): an error that does not stop the task, but counts against MaximumErrorCount like
+   * any other (with the default of 1 the package fails at its end, as in SSIS). To fail the task
+   * now, throw.
+   */
+  error(message: string): void;
   /** OnProgress (60). */
   progress(percent: number, message?: string): void;
 }

@@ -26,7 +26,12 @@ function createTaskContext(registry: ConnectionRegistry, variableNames: string[]
     signal: signal ?? new AbortController().signal,
     workDir,
     nodePath: process.execPath,
-    log: { information: (m) => logs.push(m), warning: (m) => logs.push(m), progress: () => undefined },
+    log: {
+      information: (m) => logs.push(m),
+      warning: (m) => logs.push(m),
+      error: (m) => logs.push(m),
+      progress: () => undefined,
+    },
     evaluate: (expression) => {
       const value = JSON.parse(expression) as Value;
       const date = (value as { date?: string } | null)?.date;

@@ -62,13 +62,6 @@ export function applyVariables(variables: Record<string, Json>, context: TaskCon
   }
 }
 
-/** OnError when the engine's log has it; a warning that says "error" otherwise. */
-function logError(log: TaskLog, message: string): void {
-  const withError = log as TaskLog & { error?: (message: string) => void };
-  if (typeof withError.error === 'function') withError.error(message);
-  else log.warning(`error: ${message}`);
-}
-
 async function runQuery(
   message: Extract<ScriptOutbound, { type: 'query.run' }>,
   context: TaskContext,
@@ -100,7 +93,7 @@ function createLogBudget(log: TaskLog) {
   const writers: Record<ScriptLogLevel, (message: string) => void> = {
     information: (m) => log.information(m),
     warning: (m) => log.warning(m),
-    error: (m) => logError(log, m),
+    error: (m) => log.error(m),
   };
   return {
     write(level: ScriptLogLevel, message: string): void {

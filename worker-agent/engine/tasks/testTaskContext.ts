@@ -10,7 +10,7 @@ import type { ConnectionHandle, ConnectionType } from '../connections/types';
 import type { TaskContext, Value } from '../taskApi';
 
 export interface LoggedMessage {
-  level: 'information' | 'warning' | 'progress';
+  level: 'information' | 'warning' | 'error' | 'progress';
   message: string;
 }
 
@@ -59,6 +59,7 @@ export function createTestTaskContext(options: TestTaskContextOptions): TestTask
     log: {
       information: (message) => record({ level: 'information', message }),
       warning: (message) => record({ level: 'warning', message }),
+      error: (message) => record({ level: 'error', message }),
       progress: (percent, message = '') =>
         record({ level: 'progress', message: `${percent}% ${message}`.trim() }),
     },

@@ -579,3 +579,20 @@ describe('connection managers', () => {
     expect(run.error).toMatch(/^UsesBroken: connection manager Broken: expression "1 \/ 0": divide by zero/);
   });
 });
+
+describe('errors a task logs', () => {
+  it('count like any error: the task goes on, the package fails at its end with MaximumErrorCount 1', async () => {
+    const run = await runTestPackage({
+      variables: [traceVariable],
+      tasks: [
+        { name: 'Checks', type: 'script', code: "log.error('row 7 is bad'); log.info('went on');" },
+        mark('After'),
+      ],
+      precedenceConstraints: [constraint('Checks', 'After')],
+    });
+    expect(run.messages(MessageType.error)).toEqual(['row 7 is bad']);
+    expect(run.messages(MessageType.information)).toContain('went on');
+    expect(trace(run)).toBe('After;');
+    expect(run.outcome).toBe('failed');
+  });
+});
