@@ -102,6 +102,28 @@ const OPERATORS = new Set(['+', '-', '*', '/', '%', '==', '!=', '<', '>', '<=', 
 
 export class ExpressionError extends Error {}
 
+/** References to data flow columns are "Column::Name" ([Name] or a bare Name in the expression). */
+export const COLUMN_SCOPE = 'Column';
+
+/** Data flow expressions: bare names are columns; they become references like @[...] ones. */
+function bindColumns(node: ExpressionNode, references: string[]): void {
+  if (node.type === 'Identifier') {
+    const name = node.name as string;
+    if (/^__ref\d+$/.test(name) || ['TRUE', 'FALSE', 'NULL'].includes(name.toUpperCase())) return;
+    node.name = `__ref${references.length}`;
+    references.push(`${COLUMN_SCOPE}::${name}`);
+    return;
+  }
+  if (node.type === 'CallExpression') {
+    (node.arguments as ExpressionNode[]).forEach((a) => bindColumns(a, references));
+    return;
+  }
+  for (const key of ['argument', 'left', 'right', 'test', 'consequent', 'alternate']) {
+    const child = node[key] as ExpressionNode | undefined;
+    if (child && typeof child === 'object') bindColumns(child, references);
+  }
+}
+
 export interface ParsedExpression {
   source: string;
   ast: ExpressionNode;
@@ -143,7 +165,7 @@ export function canonicalReference(text: string): string {
  * Rewrites what jsep cannot read, outside string literals: @[Scope::Name] and @Name become
  * identifiers __ref<n>, and casts (DT_WSTR, 10) become unary operators.
  */
-function rewrite(source: string): { text: string; references: string[] } {
+function rewrite(source: string, columns: boolean): { text: string; references: string[] } {
   const references: string[] = [];
   let out = '';
   let i = 0;
@@ -176,6 +198,16 @@ function rewrite(source: string): { text: string; references: string[] } {
       if (!name.trim()) throw new ExpressionError('empty reference @[]');
       out += ` __ref${references.length} `;
       references.push(canonicalReference(name));
+      continue;
+    }
+    if (c === '[' && columns) {
+      const end = source.indexOf(']', i);
+      if (end < 0) throw new ExpressionError(`missing ] after [ at character ${i + 1}`);
+      const name = source.slice(i + 1, end).trim();
+      if (!name) throw new ExpressionError('empty column reference []');
+      out += ` __ref${references.length} `;
+      references.push(`${COLUMN_SCOPE}::${name}`);
+      i = end + 1;
       continue;
     }
     if (c === '(') {
@@ -244,9 +276,12 @@ function check(node: ExpressionNode, source: string): void {
  * Parses an expression; `assignment` accepts (and requires) the form @[User::X] = expression of
  * the Expression task and the For Loop's init and assign expressions. Throws ExpressionError.
  */
-export function parseExpression(source: string, options: { assignment?: boolean } = {}): ParsedExpression {
+export function parseExpression(
+  source: string,
+  options: { assignment?: boolean; columns?: boolean } = {},
+): ParsedExpression {
   configure();
-  const { text, references } = rewrite(source);
+  const { text, references } = rewrite(source, options.columns === true);
   let body = text;
   let target: string | null = null;
   if (options.assignment) {
@@ -263,6 +298,7 @@ export function parseExpression(source: string, options: { assignment?: boolean 
     const message = error instanceof Error ? error.message : String(error);
     throw new ExpressionError(message.replace(/__ref\d+/g, 'reference').replace(/ at character \d+/, ''));
   }
+  if (options.columns) bindColumns(ast, references);
   check(ast, source);
   return { source, ast, references, target };
 }
@@ -271,7 +307,7 @@ export function parseExpression(source: string, options: { assignment?: boolean 
 export function expressionProblems(
   source: string,
   known: (reference: string) => boolean,
-  options: { assignment?: boolean } = {},
+  options: { assignment?: boolean; columns?: boolean } = {},
 ): string[] {
   let parsed: ParsedExpression;
   try {
@@ -281,7 +317,15 @@ export function expressionProblems(
   }
   const problems: string[] = [];
   for (const reference of new Set(parsed.references)) {
-    if (!known(reference)) problems.push(`unknown reference @[${reference}] in ${JSON.stringify(source)}`);
+    if (known(reference)) continue;
+    const column = reference.startsWith(`${COLUMN_SCOPE}::`)
+      ? reference.slice(COLUMN_SCOPE.length + 2)
+      : null;
+    problems.push(
+      column === null
+        ? `unknown reference @[${reference}] in ${JSON.stringify(source)}`
+        : `no input column ${column} in ${JSON.stringify(source)}`,
+    );
   }
   if (parsed.target && !parsed.target.startsWith('User::'))
     problems.push(`only user variables can be assigned, not @[${parsed.target}]`);

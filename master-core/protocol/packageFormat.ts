@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DataFlowFields } from './dataFlowFormat';
 
 /** Names that appear in references such as $Package::Name: letters, digits, underscore. */
 export const ObjectName = z
@@ -268,6 +269,14 @@ export const ExecutePackageTask = z.strictObject({
 });
 export type ExecutePackageTask = z.infer<typeof ExecutePackageTask>;
 
+/** Data Flow task: rows streamed from sources through transformations to destinations. */
+export const DataFlowTask = z.strictObject({
+  ...ExecutableBase,
+  ...DataFlowFields,
+  type: z.literal('dataFlow'),
+});
+export type DataFlowTask = z.infer<typeof DataFlowTask>;
+
 const ContainerFields = {
   variables: z.array(VariableDef).default([]).refine(uniqueNames, 'variable names must be unique'),
   precedenceConstraints: z.array(PrecedenceConstraintDef).default([]),
@@ -350,6 +359,7 @@ export const TaskDef = z.discriminatedUnion('type', [
   ExpressionTask,
   WebRequestTask,
   ExecutePackageTask,
+  DataFlowTask,
 ]);
 export type TaskDef = z.infer<typeof TaskDef>;
 

@@ -1,0 +1,119 @@
+/**
+ * Converting values to column types, for every component that reads text or changes types (flat
+ * file and JSON lines sources, Data Conversion, Derived Column results, SQL results). A value that
+ * does not convert throws a RowError naming the column, so the component's error disposition
+ * decides what happens to the row.
+ */
+import type { ColumnType } from '../../../master-core/protocol/dataFlowFormat';
+import { parseDateText } from '../expressions';
+import type { CellValue } from './types';
+import { ROW_ERROR_CODES, RowError } from './types';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+function fail(value: unknown, type: ColumnType, column: string): never {
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
+      : String(value);
+  throw new RowError(
+    `cannot convert ${shown} to ${type} for column ${column}`,
+    ROW_ERROR_CODES.conversion,
+    column,
+  );
+}
+
+/** Parses "yyyy-MM-dd HH:mm:ss" style formats (yyyy MM dd HH mm ss fff); UTC. */
+export function parseDateWithFormat(text: string, format: string): Date | null {
+  const parts: Record<string, number> = { yyyy: 1970, MM: 1, dd: 1, HH: 0, mm: 0, ss: 0, fff: 0 };
+  let pattern = '';
+  const order: string[] = [];
+  for (let i = 0; i < format.length;) {
+    const token = ['yyyy', 'fff', 'MM', 'dd', 'HH', 'mm', 'ss'].find((t) => format.startsWith(t, i));
+    if (token) {
+      pattern += `(\\d{${token.length}})`;
+      order.push(token);
+      i += token.length;
+    } else {
+      pattern += format[i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      i += 1;
+    }
+  }
+  const m = new RegExp(`^${pattern}$`).exec(text.trim());
+  if (!m) return null;
+  order.forEach((token, i) => (parts[token] = Number(m[i + 1])));
+  const date = new Date(
+    Date.UTC(parts.yyyy!, parts.MM! - 1, parts.dd!, parts.HH!, parts.mm!, parts.ss!, parts.fff!),
+  );
+  return date.getUTCMonth() === parts.MM! - 1 && date.getUTCDate() === parts.dd! ? date : null;
+}
+
+/**
+ * Converts to a column type. Empty text is NULL for every type but String (as SSIS's flat file
+ * source does with "retain null values"). Throws RowError when the value does not convert.
+ */
+export function convertCell(value: unknown, type: ColumnType, column: string, format?: string): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && value === '' && type !== 'String') return null;
+  switch (type) {
+    case 'String':
+      if (typeof value === 'string') return value;
+      if (value instanceof Date) return value.toISOString();
+      if (Buffer.isBuffer(value)) return value.toString('base64');
+      if (typeof value === 'object') return JSON.stringify(value);
+      return String(value);
+    case 'Int32':
+    case 'Int64': {
+      let n: number;
+      if (typeof value === 'number') n = value;
+      else if (typeof value === 'bigint') n = Number(value);
+      else if (typeof value === 'boolean') n = value ? 1 : 0;
+      else if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) n = Number(value);
+      else return fail(value, type, column);
+      if (!Number.isInteger(n)) return fail(value, type, column);
+      if (type === 'Int32' ? n < INT32_MIN || n > INT32_MAX : !Number.isSafeInteger(n))
+        throw new RowError(
+          `${n} does not fit ${type} for column ${column}`,
+          ROW_ERROR_CODES.truncation,
+          column,
+        );
+      return n;
+    }
+    case 'Double':
+    case 'Decimal': {
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && value.trim() !== ''
+            ? Number(value)
+            : typeof value === 'bigint'
+              ? Number(value)
+              : NaN;
+      return Number.isFinite(n) ? n : fail(value, type, column);
+    }
+    case 'Boolean':
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'number') return value !== 0;
+      if (typeof value === 'string') {
+        const t = value.trim().toLowerCase();
+        if (t === 'true' || t === '1') return true;
+        if (t === 'false' || t === '0') return false;
+      }
+      return fail(value, type, column);
+    case 'DateTime': {
+      if (value instanceof Date) return value;
+      if (typeof value === 'string') {
+        const date = format ? parseDateWithFormat(value, format) : parseDateText(value);
+        if (date && !Number.isNaN(date.getTime())) return date;
+      }
+      if (typeof value === 'number') return new Date(value);
+      return fail(value, type, column);
+    }
+    case 'Bytes':
+      if (Buffer.isBuffer(value)) return value;
+      if (value instanceof Uint8Array) return Buffer.from(value);
+      if (typeof value === 'string') return Buffer.from(value, 'base64');
+      return fail(value, type, column);
+  }
+}
