@@ -307,8 +307,8 @@ export function createAgent(options: AgentOptions) {
         onEvent: (event) => running.has(id) && spool.event(id, event).forEach(send),
         onDone: (result) => {
           if (!running.has(id)) return;
-          const { outcome, exitCode, signal, error, statistics } = result;
-          const frames = spool.finish(id, { outcome, exitCode, signal, error, statistics });
+          const { outcome, exitCode, signal, error, statistics, dataStatistics = [] } = result;
+          const frames = spool.finish(id, { outcome, exitCode, signal, error, statistics, dataStatistics });
           running.delete(id);
           log.info(
             `execution ${task.executionId} attempt ${task.attemptNumber} ${outcome}${error ? `: ${error}` : ''}`,

@@ -24,7 +24,8 @@ export interface EventSpoolOptions {
 }
 
 export type EventBody = Omit<TaskEvent, 'type' | 'attemptId' | 'seq'>;
-export type ReportBody = Omit<TaskFinished, 'type' | 'attemptId' | 'eventCount'>;
+export type ReportBody = Omit<TaskFinished, 'type' | 'attemptId' | 'eventCount' | 'dataStatistics'> &
+  Partial<Pick<TaskFinished, 'dataStatistics'>>;
 
 /** One line of a spool file: an event or final report as sent, or the marker of dropped events. */
 type SpoolRecord =
@@ -335,7 +336,13 @@ export function createEventSpool(options: EventSpoolOptions) {
     finish(attemptId: string, report: ReportBody): (TaskEvent | TaskFinished)[] {
       const entry = entryOf(attemptId);
       const out: (TaskEvent | TaskFinished)[] = entry.dropped > 0 ? [warningFor(entry)] : [];
-      const frame: TaskFinished = { type: 'task.finished', attemptId, eventCount: entry.nextSeq, ...report };
+      const frame: TaskFinished = {
+        type: 'task.finished',
+        attemptId,
+        eventCount: entry.nextSeq,
+        dataStatistics: [],
+        ...report,
+      };
       entry.finished = true;
       store(entry, JSON.stringify(frame), null);
       out.push(frame);

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskAssignment, TaskStatistic } from '../master-core/protocol/wire';
+import type { DataStatistic, TaskAssignment, TaskStatistic } from '../master-core/protocol/wire';
 import { HostOutbound } from './engine/hostProtocol';
 import type { EngineEvent } from './engine/events';
 import { hostEnvironment, signalHostGroup } from './hostEnvironment';
@@ -21,6 +21,7 @@ export interface SlotResult {
   exitCode: number | null;
   signal: string | null;
   statistics: TaskStatistic[];
+  dataStatistics?: DataStatistic[];
 }
 
 export interface SlotHandlers {
@@ -129,6 +130,7 @@ interface Attempt {
   sent: boolean;
   reported: { outcome: 'succeeded' | 'failed'; error: string | null } | null;
   statistics: TaskStatistic[];
+  dataStatistics: DataStatistic[];
   rssBytes: number;
   timedOut?: boolean;
   cancelled?: boolean;
@@ -192,7 +194,17 @@ export function spawnHost(options: HostOptions): ExecutionHost {
       if (!a) settleWaiters(true);
       if (a && !a.sent) sendRun(a);
       else if (a?.reported && a.options.reuse && !a.timedOut && !a.cancelled) {
-        end(a, { ...a.reported, exitCode: null, signal: null, statistics: a.statistics }, true);
+        end(
+          a,
+          {
+            ...a.reported,
+            exitCode: null,
+            signal: null,
+            statistics: a.statistics,
+            dataStatistics: a.dataStatistics,
+          },
+          true,
+        );
         settleWaiters(true);
       }
     } else if (!a || !a.sent || a.reported) {
@@ -203,6 +215,7 @@ export function spawnHost(options: HostOptions): ExecutionHost {
     } else {
       a.reported = { outcome: message.outcome, error: message.error };
       a.statistics = message.statistics;
+      a.dataStatistics = message.dataStatistics;
       a.rssBytes = message.rssBytes;
     }
   });
@@ -222,7 +235,11 @@ export function spawnHost(options: HostOptions): ExecutionHost {
         cancelled,
         outputTail: output.text(),
       });
-      end(a, { ...result, exitCode, signal, statistics: a.statistics }, false);
+      end(
+        a,
+        { ...result, exitCode, signal, statistics: a.statistics, dataStatistics: a.dataStatistics },
+        false,
+      );
     }
     settleWaiters(false);
     markExited();
@@ -270,6 +287,7 @@ export function spawnHost(options: HostOptions): ExecutionHost {
         sent: false,
         reported: null,
         statistics: [],
+        dataStatistics: [],
         rssBytes: 0,
       };
       attempt = a;

@@ -4,7 +4,7 @@ import type { ExecutionRecord } from './executionRow';
 import { ExecutionStatus, MessageSourceType, MessageType } from '../protocol/codes';
 import type { ExecutionRow } from '../protocol/api';
 import { ScaleOutError } from '../protocol/errors';
-import type { TaskStatistic } from '../protocol/wire';
+import type { DataStatistic, TaskStatistic } from '../protocol/wire';
 import { retryDecision } from '../execution/eligibility';
 import type { AttemptOutcome } from '../execution/eligibility';
 
@@ -19,6 +19,7 @@ export interface AttemptEnd {
   exitCode: number | null;
   error: string | null;
   statistics?: readonly TaskStatistic[];
+  dataStatistics?: readonly DataStatistic[];
 }
 
 export async function operationMessage(
@@ -60,6 +61,13 @@ export async function endAttemptIn(tx: Queries, end: AttemptEnd): Promise<Execut
         Math.max(0, Math.round(st.endMs - st.startMs)),
         st.result,
       ],
+    );
+  }
+  for (const st of end.dataStatistics ?? []) {
+    await tx.run(
+      `INSERT INTO execution_data_statistics (execution_id, attempt_number, task_path, name, rows_sent, elapsed_ms, created_time)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [attempt.execution_id, attempt.attempt_number, st.taskPath, st.name, st.rowsSent, st.elapsedMs, now],
     );
   }
   const execution = await tx.get<ExecutionRecord>('SELECT * FROM executions WHERE execution_id = ?', [

@@ -4,7 +4,7 @@ import type { ExecutionRecord } from './executionRow';
 import type { SecretBox } from '../secretBox';
 import { ScaleOutError } from '../protocol/errors';
 import type { ParameterValue } from '../protocol/packageFormat';
-import type { ExecutionParameterRow, ExecutionRow, StatisticRow } from '../protocol/api';
+import type { DataStatisticRow, ExecutionParameterRow, ExecutionRow, StatisticRow } from '../protocol/api';
 
 export interface ExecutionFilter {
   limit: number;
@@ -101,7 +101,26 @@ export function createExecutionQueriesRepo(db: Db, _box: SecretBox) {
     }));
   }
 
-  return { get, list, parameters, statistics };
+  async function dataStatistics(executionId: number): Promise<DataStatisticRow[]> {
+    const rows = await db.all<{
+      attempt_number: number;
+      task_path: string;
+      name: string;
+      rows_sent: number | null;
+      elapsed_ms: number | null;
+    }>('SELECT * FROM execution_data_statistics WHERE execution_id = ? ORDER BY data_stats_id', [
+      executionId,
+    ]);
+    return rows.map((r) => ({
+      attemptNumber: r.attempt_number,
+      taskPath: r.task_path,
+      name: r.name,
+      rowsSent: r.rows_sent,
+      elapsedMs: r.elapsed_ms,
+    }));
+  }
+
+  return { get, list, parameters, statistics, dataStatistics };
 }
 
 export type ExecutionQueriesRepo = ReturnType<typeof createExecutionQueriesRepo>;

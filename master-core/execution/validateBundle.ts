@@ -12,6 +12,7 @@ import {
   expressionProblems,
   textReferences,
 } from '../protocol/expressionLanguage';
+import { layoutDataFlow } from '../protocol/dataFlowMetadata';
 import { isContainer, settableConnectionProperties, settableProperties } from '../protocol/packageFormat';
 import type {
   ConnectionManagerDef,
@@ -32,6 +33,16 @@ export interface BundleProblem {
   path: string;
   message: string;
 }
+
+/** Which connection manager types each data flow component that names one needs. */
+const DATA_FLOW_CONNECTION_TYPES: Record<string, string[]> = {
+  flatFileSource: ['flatFile'],
+  jsonLinesSource: ['flatFile'],
+  flatFileDestination: ['flatFile'],
+  jsonLinesDestination: ['flatFile'],
+  sqlSource: ['sqlite', 'postgresql'],
+  sqlDestination: ['sqlite', 'postgresql'],
+};
 
 interface Scope {
   /** Lower-cased references that exist here: "user::x", "$package::p", "system::machinename". */
@@ -244,6 +255,23 @@ class PackageChecker {
               `package ${child.name} needs parameter ${p.name}: bind it`,
             );
         }
+        return;
+      }
+      case 'dataFlow': {
+        const { problems } = layoutDataFlow(t, (r) => scope.known.has(r.toLowerCase()));
+        for (const p of problems) this.problem(`${path}.${p.path}`, p.message);
+        t.components.forEach((c, i) => {
+          const at = `${path}.components.${i}`;
+          if ('connection' in c) {
+            const types = DATA_FLOW_CONNECTION_TYPES[c.type] ?? [];
+            this.connection(c.connection, types, `${at}.connection`);
+          }
+          if (c.type === 'lookup') {
+            const types = c.reference.type === 'query' ? ['sqlite', 'postgresql'] : ['flatFile'];
+            this.connection(c.reference.connection, types, `${at}.reference.connection`);
+          }
+          if (c.type === 'rowCount') this.variable(scope, c.variable, `${at}.variable`);
+        });
         return;
       }
       case 'sequence':

@@ -311,6 +311,7 @@ export function createAgentGateway(deps: GatewayDeps) {
       exitCode: message.exitCode,
       error,
       statistics: message.statistics,
+      dataStatistics: message.dataStatistics,
     });
     if (!execution) {
       deps.log.warn(

@@ -12,6 +12,7 @@ import {
   PropertyRow,
   ReferenceInfo,
   StatisticRow,
+  DataStatisticRow,
   Targeting,
   VersionRow,
   WorkerRow,
@@ -182,7 +183,7 @@ export const apiMethods = {
   },
   'execution.statistics': {
     input: z.strictObject({ executionId: z.number().int().positive() }),
-    output: z.object({ statistics: z.array(StatisticRow) }),
+    output: z.object({ statistics: z.array(StatisticRow), dataStatistics: z.array(DataStatisticRow) }),
   },
   'execution.messages': {
     input: z.strictObject({

@@ -143,6 +143,16 @@ export const StatisticRow = z.object({
 });
 export type StatisticRow = z.infer<typeof StatisticRow>;
 
+/** Rows sent along a Data Flow path, or a component's own time (catalog.execution_data_statistics). */
+export const DataStatisticRow = z.object({
+  attemptNumber: z.number(),
+  taskPath: z.string(),
+  name: z.string(),
+  rowsSent: z.number().nullable(),
+  elapsedMs: z.number().nullable(),
+});
+export type DataStatisticRow = z.infer<typeof DataStatisticRow>;
+
 export const MessageRow = z.object({
   messageId: z.number(),
   executionId: z.number(),

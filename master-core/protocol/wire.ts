@@ -109,6 +109,20 @@ export const TaskStatistic = z.strictObject({
 });
 export type TaskStatistic = z.infer<typeof TaskStatistic>;
 
+/**
+ * A Data Flow's statistics (SSIS catalog.execution_data_statistics): rows sent along one path, or
+ * the time one component spent in its own code.
+ */
+export const DataStatistic = z.strictObject({
+  /** The Data Flow task's package path. */
+  taskPath: z.string().max(4096),
+  /** "Source.Output -> Destination.Input" for a path, the component name for a component. */
+  name: z.string().max(1024),
+  rowsSent: z.number().int().nonnegative().nullable(),
+  elapsedMs: z.number().int().nonnegative().nullable(),
+});
+export type DataStatistic = z.infer<typeof DataStatistic>;
+
 export const TaskFinished = z.strictObject({
   type: z.literal('task.finished'),
   attemptId: Id,
@@ -122,6 +136,7 @@ export const TaskFinished = z.strictObject({
     .max(16 * 1024)
     .nullable(),
   statistics: z.array(TaskStatistic).max(MAX_STATISTICS).default([]),
+  dataStatistics: z.array(DataStatistic).max(MAX_STATISTICS).default([]),
 });
 
 export const WorkerMessage = z.discriminatedUnion('type', [

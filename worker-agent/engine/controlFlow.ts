@@ -32,12 +32,13 @@ import type {
   TaskDef,
 } from '../../master-core/protocol/packageFormat';
 import { MAX_STATISTICS } from '../../master-core/protocol/wire';
-import type { TaskStatistic } from '../../master-core/protocol/wire';
+import type { DataStatistic, TaskStatistic } from '../../master-core/protocol/wire';
 import type { ConnectionHandle, ConnectionType } from './connections/types';
 import { enumerate, mapItem } from './enumerators';
 import type { EmitEvent } from './events';
 import { textOf } from './expressions';
 import type { TaskContext, TaskRunner, Value } from './taskApi';
+import { runDataFlow } from './dataFlow/pipeline';
 import { TASK_RUNNERS } from './tasks';
 import type { Scope } from './variables';
 
@@ -66,6 +67,7 @@ interface Frame {
 export interface RunShared {
   emit: (packagePath: string) => EmitEvent;
   statistics: TaskStatistic[];
+  dataStatistics: DataStatistic[];
   /** Statistics rows not kept because the report holds MAX_STATISTICS at most. */
   droppedStatistics: number;
   signal: AbortSignal;
@@ -473,9 +475,32 @@ export class PackageRun {
 
   private async runTask(task: TaskDef, frame: Frame): Promise<ExecutableResult> {
     const runner = TASK_RUNNERS[task.type] as TaskRunner<TaskDef> | undefined;
-    if (!runner && task.type !== 'executePackage')
+    if (!runner && task.type !== 'executePackage' && task.type !== 'dataFlow')
       throw new Error(`task type ${task.type} cannot run on this worker`);
     const context = this.taskContext(frame);
+    if (task.type === 'dataFlow') {
+      const release = await this.shared.slots.acquire();
+      try {
+        const result = await runDataFlow(task, context);
+        this.shared.dataStatistics.push(
+          ...result.paths.map((p) => ({
+            taskPath: frame.path,
+            name: p.path,
+            rowsSent: p.rows,
+            elapsedMs: null,
+          })),
+          ...Object.entries(result.componentMs).map(([name, ms]) => ({
+            taskPath: frame.path,
+            name,
+            rowsSent: null,
+            elapsedMs: ms,
+          })),
+        );
+      } finally {
+        release();
+      }
+      return 'success';
+    }
     // The child package's tasks take slots of their own: holding one here could starve them.
     if (task.type === 'executePackage') {
       await this.shared.runChild(task, context, frame);

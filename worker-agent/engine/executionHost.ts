@@ -63,7 +63,12 @@ async function run(message: HostRun): Promise<void> {
       token.controller.signal,
     );
   } catch (error) {
-    result = { outcome: 'failed', error: `engine error: ${errorText(error)}`, statistics: [] };
+    result = {
+      outcome: 'failed',
+      error: `engine error: ${errorText(error)}`,
+      statistics: [],
+      dataStatistics: [],
+    };
   }
   current = null;
   restoreProcessState();

@@ -14,11 +14,11 @@ const cache = new Map<string, ParsedExpression>();
 const CACHE_LIMIT = 2_000;
 
 /** Parses once per distinct text and form (the engine evaluates loop expressions many times). */
-export function parsedExpression(source: string, assignment = false): ParsedExpression {
-  const key = `${assignment ? '=' : '?'}${source}`;
+export function parsedExpression(source: string, assignment = false, columns = false): ParsedExpression {
+  const key = `${assignment ? '=' : '?'}${columns ? 'c' : 'v'}${source}`;
   let parsed = cache.get(key);
   if (!parsed) {
-    parsed = parseExpression(source, { assignment });
+    parsed = parseExpression(source, { assignment, columns });
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, parsed);
   }
@@ -486,6 +486,17 @@ function evaluateNode(node: ExpressionNode, slots: readonly Value[]): Value {
 /** Evaluates a parsed expression; `resolve` gives each reference's value (throws when unknown). */
 export function evaluateParsed(parsed: ParsedExpression, resolve: (reference: string) => Value): Value {
   const slots = parsed.references.map(resolve);
+  try {
+    return evaluateNode(parsed.ast, slots);
+  } catch (error) {
+    if (error instanceof ExpressionError)
+      throw new ExpressionError(`expression ${JSON.stringify(parsed.source)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Evaluates with the references' values already looked up, in the order of `parsed.references`. */
+export function evaluateWithSlots(parsed: ParsedExpression, slots: readonly Value[]): Value {
   try {
     return evaluateNode(parsed.ast, slots);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
+import { DataStatistic, TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
 
 /**
  * IPC between the agent and one execution host process.
@@ -37,6 +37,7 @@ export const HostResult = z.strictObject({
   outcome: z.enum(['succeeded', 'failed']),
   error: z.string().nullable(),
   statistics: z.array(TaskStatistic),
+  dataStatistics: z.array(DataStatistic).default([]),
   /** The host's resident set size after the run (process.memoryUsage().rss), for recycling. */
   rssBytes: z.number().int().nonnegative(),
 });

@@ -5,7 +5,7 @@ import type {
   PackageDef,
   ParameterDataType,
 } from '../../master-core/protocol/packageFormat';
-import type { TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
+import type { DataStatistic, TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
 import { connectionStringSecrets } from './connections/connectionString';
 import { createConnectionRegistry } from './connections/registry';
 import { PackageRun, Semaphore, concurrencyOf } from './controlFlow';
@@ -21,6 +21,8 @@ export interface PackageResult {
   outcome: 'succeeded' | 'failed';
   error: string | null;
   statistics: TaskStatistic[];
+  /** Rows per Data Flow path and component times. */
+  dataStatistics: DataStatistic[];
 }
 
 /** Execute Package tasks nested deeper than this are refused (a guard; deploy refuses cycles). */
@@ -66,6 +68,7 @@ export async function runPackage(
   const mask = createMasker(assignment.sensitiveReferences.map((r) => assignment.parameterValues[r]));
   let firstError: string | null = null;
   const statistics: TaskStatistic[] = [];
+  const dataStatistics: DataStatistic[] = [];
   const pkg = assignment.package;
 
   const shared: RunShared = {
@@ -75,6 +78,7 @@ export async function runPackage(
         sink({ ...event, message: mask(capMessage(event.message)), packagePath, timeMs: Date.now() });
     },
     statistics,
+    dataStatistics,
     droppedStatistics: 0,
     signal,
     workDir: process.cwd(),
@@ -221,11 +225,16 @@ export async function runPackage(
   try {
     result = await invoke({ pkg, parameters, system, parentFrame: null, pathPrefix: '', depth: 0 });
   } catch (error) {
-    return { outcome: 'failed', error: mask(`engine error: ${errorText(error)}`), statistics };
+    return {
+      outcome: 'failed',
+      error: mask(`engine error: ${errorText(error)}`),
+      statistics,
+      dataStatistics,
+    };
   }
-  if (result === 'success') return { outcome: 'succeeded', error: null, statistics };
+  if (result === 'success') return { outcome: 'succeeded', error: null, statistics, dataStatistics };
   const reason = result === 'cancelled' ? 'the execution was stopped' : (firstError ?? 'the package failed');
-  return { outcome: 'failed', error: mask(reason), statistics };
+  return { outcome: 'failed', error: mask(reason), statistics, dataStatistics };
 }
 
 function textOrValue(value: Value): unknown {

@@ -70,6 +70,7 @@ export function executionHandlers(deps: HandlerDeps): HandlerGroup<ExecutionMeth
     }),
     'execution.statistics': async (input) => ({
       statistics: await repos.executionQueries.statistics(input.executionId),
+      dataStatistics: await repos.executionQueries.dataStatistics(input.executionId),
     }),
     'execution.messages': async (input) => {
       await repos.executionQueries.get(input.executionId);
