@@ -11,6 +11,7 @@ export interface EngineRun {
   /** "path|type|message" lines, for readable assertions. */
   lines: string[];
   statistics: { path: string; result: number }[];
+  dataStatistics: { taskPath: string; name: string; rowsSent: number | null; elapsedMs: number | null }[];
   messages(type: number): string[];
 }
 
@@ -54,6 +55,7 @@ export async function runTestPackage(
     events,
     lines: events.map((e) => `${e.packagePath}|${e.messageType}|${e.message}`),
     statistics: result.statistics.map((s) => ({ path: s.executionPath, result: s.result })),
+    dataStatistics: result.dataStatistics,
     messages: (type) => events.filter((e) => e.messageType === type).map((e) => e.message),
   };
 }
