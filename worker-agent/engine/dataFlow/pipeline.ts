@@ -99,8 +99,10 @@ export async function runDataFlow(task: DataFlowTask, context: TaskContext): Pro
   async function endInput(path: ResolvedPath): Promise<void> {
     const target = nodes.get(path.to.component)!;
     target.openInputs.delete(path.to.port);
+    // Decided before awaiting: two inputs ending at once must not both end the outputs.
+    const last = target.openInputs.size === 0;
     if (target.runtime.end) await timed(target, () => target.runtime.end!(path.to.port));
-    if (target.openInputs.size === 0) await endOutputs(target.definition.name);
+    if (last) await endOutputs(target.definition.name);
   }
 
   async function endOutputs(component: string): Promise<void> {
