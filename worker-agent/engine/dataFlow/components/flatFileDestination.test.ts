@@ -87,6 +87,19 @@ describe('flat file destination', () => {
     expect((await readFile(join(folder.path, 'old.csv'))).includes(Buffer.from([0xeb]))).toBe(true);
   });
 
+  it('refuses, naming row and column, a character the encoding cannot hold', async () => {
+    await expect(
+      runDestination(destination('ascii.csv', { encoding: 'ascii' }), [[1, 'Zoë', 1, true, null, null]]),
+    ).rejects.toThrow('ascii.csv row 1, column Name: the value holds characters that ascii cannot encode');
+    await expect(
+      runDestination(destination('latin.csv', { encoding: 'latin1' }), [
+        [1, 'Zoë', 1, true, null, null],
+        [2, '5 €', 1, true, null, null],
+      ]),
+    ).rejects.toThrow('latin.csv row 2, column Name: the value holds characters that latin1 cannot encode');
+    expect(await tempFiles()).toEqual([]);
+  });
+
   it('writes only the header for no rows', async () => {
     await runDestination(destination('empty.csv'), []);
     expect(await readFile(join(folder.path, 'empty.csv'), 'utf8')).toBe('Id,Name,Price,Active,When,Data\r\n');

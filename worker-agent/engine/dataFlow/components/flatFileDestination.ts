@@ -45,19 +45,30 @@ export function cellText(value: CellValue): string {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Characters an encoding cannot hold (Node would write a wrong byte without a word), or null. */
+export function unencodable(encoding: BufferEncoding): RegExp | null {
+  if (encoding === 'ascii') return /[\u0080-\uffff]/;
+  if (encoding === 'latin1' || encoding === 'binary') return /[\u0100-\uffff]/;
+  return null;
+}
+
 export interface CsvFormatter {
   header(): string;
   /** The records of a buffer; `firstRow` is the 1-based number of its first row (for errors). */
   rows(rows: readonly Row[], firstRow: number): string;
 }
 
-/** Formats rows as delimited text; throws when a field needs quoting and there is no qualifier. */
+/**
+ * Formats rows as delimited text; throws when a field needs quoting and there is no qualifier, or
+ * holds a character the file's encoding cannot hold.
+ */
 export function createCsvFormatter(
   columns: readonly ColumnMeta[],
-  dialect: { delimiter: string; qualifier: string },
+  dialect: { delimiter: string; qualifier: string; encoding?: BufferEncoding },
   label: string,
 ): CsvFormatter {
-  const { delimiter, qualifier } = dialect;
+  const { delimiter, qualifier, encoding = 'utf8' } = dialect;
+  const outside = unencodable(encoding);
   const special = new RegExp(
     [delimiter, qualifier, '\r', '\n']
       .filter((t) => t !== '')
@@ -68,13 +79,20 @@ export function createCsvFormatter(
   // Numbers, booleans, dates and base64 are written with these characters only: when the
   // delimiter and qualifier use none of them, those values never need quoting.
   const plainIsSafe = !/[0-9A-Za-z.+\-:/=]/.test(delimiter + qualifier);
+  /** A field's text, quoted if needed; `row` 0 is the header. */
   const field = (text: string, row: number, column: string): string => {
+    const where = () => `${label} ${row === 0 ? 'header' : `row ${row}`}, column ${column}`;
+    if (outside?.test(text))
+      throw new ScaleOutError(
+        'VALIDATION_FAILED',
+        `${where()}: the value holds characters that ${encoding} cannot encode`,
+      );
     if (!special.test(text)) return text;
     if (qualifier === '')
       throw new ScaleOutError(
         'VALIDATION_FAILED',
-        `${label} row ${row}, column ${column}: the value holds the delimiter or a line break, and the ` +
-          'connection has no text qualifier to quote it',
+        `${where()}: the value holds the delimiter or a line break, and the connection has no text ` +
+          'qualifier to quote it',
       );
     return qualifier + text.replaceAll(qualifier, doubled) + qualifier;
   };
@@ -109,7 +127,7 @@ export const createFlatFileDestination: ComponentFactory<Definition> = (def, con
       const file = await context.task.connection(def.connection, 'flatFile');
       const format = createCsvFormatter(
         columns,
-        { delimiter: file.delimiter, qualifier: file.textQualifier },
+        { delimiter: file.delimiter, qualifier: file.textQualifier, encoding: file.encoding },
         basename(file.path),
       );
       const header = file.columnNamesInFirstDataRow ? format.header() : '';

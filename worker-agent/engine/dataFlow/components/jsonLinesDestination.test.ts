@@ -25,7 +25,7 @@ const COLUMNS: ColumnDef[] = [
 
 function destination(
   file: string,
-  { overwrite = true, encoding = 'utf8' as 'utf8' | 'utf16le' } = {},
+  { overwrite = true, encoding = 'utf8' as 'utf8' | 'utf16le' | 'ascii' } = {},
   columns: ColumnDef[] = COLUMNS,
 ) {
   const def = JsonLinesDestination.parse({
@@ -52,6 +52,16 @@ describe('JSON lines destination', () => {
       '{"Id":1,"Name":"Alice \\"A\\"\\n","Price":1.5,"Active":true,"When":"2024-03-15T10:20:30.000Z","Data":"aGk="}\n' +
         '{"Id":2,"Name":null,"Price":null,"Active":false,"When":null,"Data":null}\n',
     );
+  });
+
+  it('ascii: characters beyond it are written as JSON escapes and read back the same', async () => {
+    const rows: Row[] = [[1, 'Zoë € 😀', null, null, null, null]];
+    await runDestination(destination('ascii.jsonl', { encoding: 'ascii' }), rows);
+    const text = await readFile(join(folder.path, 'ascii.jsonl'), 'latin1');
+    expect(text).toBe(
+      '{"Id":1,"Name":"Zo\\u00eb \\u20ac \\ud83d\\ude00","Price":null,"Active":null,"When":null,"Data":null}\n',
+    );
+    expect(JSON.parse(text).Name).toBe('Zoë € 😀');
   });
 
   it('overwrite false refuses an existing file; close before the end leaves no temp file', async () => {

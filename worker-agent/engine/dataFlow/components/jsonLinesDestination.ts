@@ -8,12 +8,23 @@ import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetada
 import type { ComponentFactory, Row } from '../types';
 import type { FileSink } from './fileSink';
 import { openFileSink } from './fileSink';
-import { isoText } from './flatFileDestination';
+import { isoText, unencodable } from './flatFileDestination';
 
 type Definition = ComponentOf<'jsonLinesDestination'>;
 
-/** The JSON lines of a buffer of rows. */
-export function jsonLinesOf(rows: readonly Row[], columns: readonly ColumnMeta[]): string {
+const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * The JSON lines of a buffer of rows. Characters the encoding cannot hold (ascii, latin1) are
+ * written as JSON \u escapes, which read back the same.
+ */
+export function jsonLinesOf(
+  rows: readonly Row[],
+  columns: readonly ColumnMeta[],
+  encoding: BufferEncoding = 'utf8',
+): string {
+  const outside = unencodable(encoding);
+  const escapes = outside ? new RegExp(outside.source, 'g') : null;
   let text = '';
   for (const row of rows) {
     const object: Record<string, unknown> = {};
@@ -25,31 +36,32 @@ export function jsonLinesOf(rows: readonly Row[], columns: readonly ColumnMeta[]
           ? isoText(value) || null
           : value;
     }
-    text += `${JSON.stringify(object)}\n`;
+    const line = JSON.stringify(object);
+    text += `${escapes ? line.replace(escapes, escape) : line}\n`;
   }
   return text;
 }
 
 export const createJsonLinesDestination: ComponentFactory<Definition> = (def, context) => {
   const columns = context.inputs.get('Input') ?? [];
-  let opening: Promise<FileSink> | null = null;
+  let opening: Promise<{ sink: FileSink; encoding: BufferEncoding }> | null = null;
   const open = () =>
     (opening ??= (async () => {
       const file = await context.task.connection(def.connection, 'flatFile');
-      return openFileSink(file.path, file.encoding, def.overwrite);
+      return { sink: await openFileSink(file.path, file.encoding, def.overwrite), encoding: file.encoding };
     })());
   return {
     async receive(_input, rows) {
-      const sink = await open();
-      await sink.write(jsonLinesOf(rows, columns));
+      const { sink, encoding } = await open();
+      await sink.write(jsonLinesOf(rows, columns, encoding));
     },
     async end() {
-      const sink = await open();
+      const { sink } = await open();
       await sink.commit();
     },
     async close() {
-      const sink = await opening?.catch(() => null);
-      await sink?.abort();
+      const opened = await opening?.catch(() => null);
+      await opened?.sink.abort();
     },
   };
 };
