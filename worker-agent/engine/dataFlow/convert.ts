@@ -24,6 +24,47 @@ function fail(value: unknown, type: ColumnType, column: string): never {
   );
 }
 
+const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
+const twoDigits = (text: string, at: number) => digit(text, at) * 10 + digit(text, at + 1);
+
+/**
+ * The common zone-less ISO forms (yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, with T, .fff and Z), read in
+ * UTC without a regular expression: a million rows of dates should not cost a second. Anything
+ * else goes to the general parser.
+ */
+function fastIsoDate(text: string): Date | 'invalid' | null {
+  const n = text.length;
+  if (n !== 10 && n !== 19 && n !== 20 && n !== 23 && n !== 24) return null;
+  if (text[4] !== '-' || text[7] !== '-') return null;
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let ms = 0;
+  if (n > 10) {
+    const sep = text[10];
+    if ((sep !== 'T' && sep !== ' ') || text[13] !== ':' || text[16] !== ':') return null;
+    hour = twoDigits(text, 11);
+    minute = twoDigits(text, 14);
+    second = twoDigits(text, 17);
+    let rest = 19;
+    if (n >= 23) {
+      if (text[19] !== '.') return null;
+      ms = digit(text, 20) * 100 + twoDigits(text, 21);
+      rest = 23;
+    }
+    if (rest < n && !(rest === n - 1 && text[rest] === 'Z')) return null;
+  }
+  const values = [year, month, day, hour, minute, second, ms];
+  if (values.some((v) => !Number.isInteger(v) || v < 0)) return null;
+  // The shape is ISO: a value out of range (February 30th, hour 24) is wrong, not another format.
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return 'invalid';
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+  return date.getUTCDate() === day ? date : 'invalid';
+}
+
 /** Parses "yyyy-MM-dd HH:mm:ss" style formats (yyyy MM dd HH mm ss fff); UTC. */
 export function parseDateWithFormat(text: string, format: string): Date | null {
   const parts: Record<string, number> = { yyyy: 1970, MM: 1, dd: 1, HH: 0, mm: 0, ss: 0, fff: 0 };
@@ -104,7 +145,13 @@ export function convertCell(value: unknown, type: ColumnType, column: string, fo
     case 'DateTime': {
       if (value instanceof Date) return value;
       if (typeof value === 'string') {
-        const date = format ? parseDateWithFormat(value, format) : parseDateText(value);
+        const fast = format ? null : fastIsoDate(value);
+        const date =
+          fast === 'invalid'
+            ? null
+            : format
+              ? parseDateWithFormat(value, format)
+              : (fast ?? parseDateText(value));
         if (date && !Number.isNaN(date.getTime())) return date;
       }
       if (typeof value === 'number') return new Date(value);
