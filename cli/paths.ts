@@ -11,7 +11,9 @@ export const distDir = join(repoRoot, 'dist');
 export const cliEntry = () => join(distDir, 'cli.mjs');
 export const hostEntry = () => join(distDir, 'executionHost.mjs');
 export const rendererDir = () => join(distDir, 'renderer');
-export const sampleDir = () => join(repoRoot, 'samples', 'HelloScaleOut');
+/** The sample projects `master --sample` deploys on first run (the same as the desktop app). */
+export const sampleDirs = () =>
+  ['HelloScaleOut', 'Etl', 'FanOut'].map((name) => join(repoRoot, 'samples', name));
 
 /** Default data directory: $SCALEOUT_DATA_DIR, else ~/.scaleout */
 export function defaultDataDir(): string {

@@ -12,7 +12,7 @@ describe('resolveAppPaths', () => {
       preload: join(root, 'dist', 'electron', 'preload.cjs'),
       rendererDir: join(root, 'dist', 'renderer'),
       cliEntry: join(root, 'dist', 'cli.mjs'),
-      sampleDir: join(root, 'samples', 'HelloScaleOut'),
+      sampleDirs: ['HelloScaleOut', 'Etl', 'FanOut'].map((name) => join(root, 'samples', name)),
       docsDir: join(root, 'docs'),
     });
   });

@@ -1,5 +1,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 
+/** The sample projects a first run deploys into the Samples folder. */
+export const SAMPLE_PROJECTS = ['HelloScaleOut', 'Etl', 'FanOut'];
+
 /** Where the desktop shell finds the rest of the product, relative to its own bundle. */
 export interface AppPaths {
   repoRoot: string;
@@ -9,7 +12,8 @@ export interface AppPaths {
   rendererDir: string;
   /** The scaleout CLI bundle, run as this machine's worker. */
   cliEntry: string;
-  sampleDir: string;
+  /** Sample projects deployed on first run: the Hello world first, then an ETL and a fan-out. */
+  sampleDirs: string[];
   docsDir: string;
 }
 
@@ -27,7 +31,7 @@ export function resolveAppPaths(moduleFile: string): AppPaths {
     preload: join(distDir, 'electron', 'preload.cjs'),
     rendererDir: join(distDir, 'renderer'),
     cliEntry: join(distDir, 'cli.mjs'),
-    sampleDir: join(repoRoot, 'samples', 'HelloScaleOut'),
+    sampleDirs: SAMPLE_PROJECTS.map((name) => join(repoRoot, 'samples', name)),
     docsDir: join(repoRoot, 'docs'),
   };
 }

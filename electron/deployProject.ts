@@ -26,16 +26,18 @@ export async function deployProjectDir(
   return { folderName, projectName: bundle.project.name, ...result };
 }
 
-/** First run (an empty catalog): deploy the sample project so there is something to run. */
+/** First run (an empty catalog): deploy the sample projects so there is something to run. */
 export async function deploySampleOnFirstRun(
   client: ApiClient,
-  sampleDir: string,
+  sampleDirs: readonly string[],
   log: Logger,
 ): Promise<void> {
   const { folders } = await client.call('catalog.tree', {});
   if (folders.length > 0) return;
-  const outcome = await deployProjectDir(client, sampleDir, SAMPLE_FOLDER);
-  log.info(`first run: deployed the sample project ${SAMPLE_FOLDER}/${outcome.projectName}`);
+  for (const dir of sampleDirs) {
+    const outcome = await deployProjectDir(client, dir, SAMPLE_FOLDER);
+    log.info(`first run: deployed the sample project ${SAMPLE_FOLDER}/${outcome.projectName}`);
+  }
 }
 
 export function describeDeploy(outcome: DeployOutcome): string {

@@ -127,7 +127,7 @@ async function start(): Promise<void> {
 /** Everything the shell hangs on a running master: sample on first run, the bridge, failure notices. */
 async function connectShell(master: Master): Promise<Running> {
   const client = createDesktopClient(master.consoleUrl, master.consoleToken);
-  await deploySampleOnFirstRun(client, paths.sampleDir, log).catch((error: unknown) =>
+  await deploySampleOnFirstRun(client, paths.sampleDirs, log).catch((error: unknown) =>
     log.warn(`could not deploy the sample project: ${coerceError(error).message}`),
   );
   const consoleOrigin = new URL(master.consoleUrl).origin;

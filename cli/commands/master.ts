@@ -2,7 +2,7 @@ import { createMaster } from '../../master-core/createMaster';
 import { createLogger } from '../../master-core/logger';
 import { loadProjectDir } from '../../master-core/deploy/loadProjectDir';
 import { createApiClient } from '../../master-core/protocol/apiClient';
-import { cliEntry, rendererDir, sampleDir } from '../paths';
+import { cliEntry, rendererDir, sampleDirs } from '../paths';
 
 export interface MasterFlags {
   dataDir: string;
@@ -85,7 +85,9 @@ async function deploySampleOnFirstRun(
   const client = createApiClient({ baseUrl: consoleUrl, token });
   const { folders } = await client.call('catalog.tree', {});
   if (folders.length > 0) return;
-  const bundle = loadProjectDir(sampleDir());
-  await client.call('project.deploy', { folderName: 'Samples', bundle });
-  log.info(`first run: deployed the sample project Samples/${bundle.project.name}`);
+  for (const dir of sampleDirs()) {
+    const bundle = loadProjectDir(dir);
+    await client.call('project.deploy', { folderName: 'Samples', bundle });
+    log.info(`first run: deployed the sample project Samples/${bundle.project.name}`);
+  }
 }
