@@ -308,6 +308,11 @@ function outputsOf(
     }
     case 'conditionalSplit':
       component.conditions.forEach((c, i) => {
+        if ([ERROR_OUTPUT, component.defaultOutput].some((n) => n.toLowerCase() === c.output.toLowerCase()))
+          problem(
+            `${at}.conditions.${i}.output`,
+            `output name ${c.output} is taken (the default or the Error output)`,
+          );
         expression(c.condition, `${at}.conditions.${i}.condition`);
         out.set(c.output, input);
       });

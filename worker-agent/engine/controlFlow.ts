@@ -39,6 +39,7 @@ import type { EmitEvent } from './events';
 import { textOf } from './expressions';
 import type { TaskContext, TaskRunner, Value } from './taskApi';
 import { runDataFlow } from './dataFlow/pipeline';
+import type { DataFlowStatistics } from './dataFlow/pipeline';
 import { TASK_RUNNERS } from './tasks';
 import type { Scope } from './variables';
 
@@ -473,6 +474,21 @@ export class PackageRun {
     return { result, effective };
   }
 
+  /** Rows per path and component times of one Data Flow run (at most MAX_STATISTICS rows in all). */
+  private recordDataStatistics(taskPath: string, result: DataFlowStatistics): void {
+    const rows = [
+      ...result.paths.map((p) => ({ taskPath, name: p.path, rowsSent: p.rows, elapsedMs: null })),
+      ...Object.entries(result.componentMs).map(([name, ms]) => ({
+        taskPath,
+        name,
+        rowsSent: null,
+        elapsedMs: ms,
+      })),
+    ];
+    const room = MAX_STATISTICS - this.shared.dataStatistics.length;
+    this.shared.dataStatistics.push(...rows.slice(0, Math.max(0, room)));
+  }
+
   private async runTask(task: TaskDef, frame: Frame): Promise<ExecutableResult> {
     const runner = TASK_RUNNERS[task.type] as TaskRunner<TaskDef> | undefined;
     if (!runner && task.type !== 'executePackage' && task.type !== 'dataFlow')
@@ -481,21 +497,7 @@ export class PackageRun {
     if (task.type === 'dataFlow') {
       const release = await this.shared.slots.acquire();
       try {
-        const result = await runDataFlow(task, context);
-        this.shared.dataStatistics.push(
-          ...result.paths.map((p) => ({
-            taskPath: frame.path,
-            name: p.path,
-            rowsSent: p.rows,
-            elapsedMs: null,
-          })),
-          ...Object.entries(result.componentMs).map(([name, ms]) => ({
-            taskPath: frame.path,
-            name,
-            rowsSent: null,
-            elapsedMs: ms,
-          })),
-        );
+        await runDataFlow(task, context, (result) => this.recordDataStatistics(frame.path, result));
       } finally {
         release();
       }

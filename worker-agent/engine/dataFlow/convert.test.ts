@@ -19,6 +19,11 @@ describe('convertCell', () => {
     expect(() => convertCell('2024-13-01', 'DateTime', 'd')).toThrow(
       /cannot convert "2024-13-01" to DateTime for column d/,
     );
+    expect(() => convertCell('2a24-01-01', 'DateTime', 'd')).toThrow(RowError);
+    expect(() => convertCell('2024-01-01 10:00:00.1x3', 'DateTime', 'd')).toThrow(RowError);
+    expect(() => convertCell('10:60', 'DateTime', 'd', 'HH:mm')).toThrow(RowError);
+    expect(() => convertCell('not base64!', 'Bytes', 'b')).toThrow(/to Bytes for column b/);
+    expect(convertCell('aGk=', 'Bytes', 'b')).toEqual(Buffer.from('hi'));
   });
 
   it('converts numbers, booleans and text, and names the column when it cannot', () => {

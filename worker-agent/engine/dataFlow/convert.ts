@@ -25,6 +25,8 @@ function fail(value: unknown, type: ColumnType, column: string): never {
 }
 
 const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
+/** Where the digits of yyyy-MM-dd HH:mm:ss.fff are. */
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 const twoDigits = (text: string, at: number) => digit(text, at) * 10 + digit(text, at + 1);
 
 /**
@@ -36,6 +38,11 @@ function fastIsoDate(text: string): Date | 'invalid' | null {
   const n = text.length;
   if (n !== 10 && n !== 19 && n !== 20 && n !== 23 && n !== 24) return null;
   if (text[4] !== '-' || text[7] !== '-') return null;
+  for (const at of DIGIT_POSITIONS) {
+    if (at >= n - (text.endsWith('Z') ? 1 : 0)) break;
+    const code = text.charCodeAt(at);
+    if (code < 48 || code > 57) return at < 10 ? 'invalid' : null;
+  }
   const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + twoDigits(text, 2);
   const month = twoDigits(text, 5);
   const day = twoDigits(text, 8);
@@ -84,6 +91,7 @@ export function parseDateWithFormat(text: string, format: string): Date | null {
   const m = new RegExp(`^${pattern}$`).exec(text.trim());
   if (!m) return null;
   order.forEach((token, i) => (parts[token] = Number(m[i + 1])));
+  if (parts.HH! > 23 || parts.mm! > 59 || parts.ss! > 59) return null;
   const date = new Date(
     Date.UTC(parts.yyyy!, parts.MM! - 1, parts.dd!, parts.HH!, parts.mm!, parts.ss!, parts.fff!),
   );
@@ -160,7 +168,8 @@ export function convertCell(value: unknown, type: ColumnType, column: string, fo
     case 'Bytes':
       if (Buffer.isBuffer(value)) return value;
       if (value instanceof Uint8Array) return Buffer.from(value);
-      if (typeof value === 'string') return Buffer.from(value, 'base64');
+      if (typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0)
+        return Buffer.from(value, 'base64');
       return fail(value, type, column);
   }
 }

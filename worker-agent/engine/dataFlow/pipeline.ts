@@ -49,7 +49,15 @@ interface Node {
 const find = (columns: readonly ColumnMeta[], name: string) =>
   columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
 
-export async function runDataFlow(task: DataFlowTask, context: TaskContext): Promise<DataFlowStatistics> {
+/**
+ * Runs the flow; `report` gets the statistics when it ends, also when it fails or is stopped
+ * (rows per path up to that point: what an operator needs most then).
+ */
+export async function runDataFlow(
+  task: DataFlowTask,
+  context: TaskContext,
+  report: (statistics: DataFlowStatistics) => void = () => undefined,
+): Promise<DataFlowStatistics> {
   const { layout, problems } = layoutDataFlow(task, (reference) => {
     try {
       context.getVariable(reference);
@@ -206,14 +214,20 @@ export async function runDataFlow(task: DataFlowTask, context: TaskContext): Pro
       }
       if (node.tempDir) await rm(node.tempDir, { recursive: true, force: true }).catch(() => undefined);
     }
+    report(statistics());
   }
 
-  const paths = layout.paths.map((p) => {
-    const from = `${p.from.component}.${p.from.port}`;
-    const to = `${p.to.component}.${p.to.port}`;
-    return { path: `${from} -> ${to}`, from, to, rows: counts.get(p.index)! };
-  });
-  for (const p of paths) context.log.information(`${p.path}: ${p.rows} rows`);
-  const componentMs = Object.fromEntries([...nodes].map(([name, n]) => [name, Math.round(n.ownMs)]));
-  return { paths, componentMs };
+  const result = statistics();
+  for (const p of result.paths) context.log.information(`${p.path}: ${p.rows} rows`);
+  return result;
+
+  function statistics(): DataFlowStatistics {
+    const paths = layout.paths.map((p) => {
+      const from = `${p.from.component}.${p.from.port}`;
+      const to = `${p.to.component}.${p.to.port}`;
+      return { path: `${from} -> ${to}`, from, to, rows: counts.get(p.index)! };
+    });
+    const componentMs = Object.fromEntries([...nodes].map(([name, n]) => [name, Math.round(n.ownMs)]));
+    return { paths, componentMs };
+  }
 }
