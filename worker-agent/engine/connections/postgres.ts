@@ -2,7 +2,9 @@ import pg from 'pg';
 import { isUrlForm, parseKeywords } from './connectionString';
 import { createStatementQueue, runCancellable } from './statementControl';
 import type { StatementOptions } from './statementControl';
-import type { SqlConnection, SqlResult } from './types';
+import { openPostgresCursor, preparePostgresInsert } from './postgresData';
+import type { PostgresSession } from './postgresData';
+import type { SqlDataConnection, SqlResult } from './types';
 
 export const CONNECT_TIMEOUT_MS = 15_000;
 const INT8_OID = 20;
@@ -105,7 +107,7 @@ function toResult(result: pg.QueryResult | pg.QueryResult[]): SqlResult {
 }
 
 /** Opens one PostgreSQL session through pg (URL or key=value connection string). */
-export async function openPostgres(connectionString: string): Promise<SqlConnection> {
+export async function openPostgres(connectionString: string): Promise<SqlDataConnection> {
   const config = postgresClientConfig(connectionString);
   const client = new pg.Client(config);
   let broken: Error | null = null;
@@ -129,18 +131,18 @@ export async function openPostgres(connectionString: string): Promise<SqlConnect
       void client.end().catch(() => undefined);
     },
   };
-  const run = (sql: string, parameters: readonly unknown[] | undefined, options: StatementOptions) =>
+  const runWork = <T>(work: () => Promise<T>, options: StatementOptions): Promise<T> =>
     enqueue(() => {
       if (broken) return Promise.reject(new Error(`the connection is broken: ${broken.message}`));
-      return runCancellable(
-        options,
-        canceller,
-        () =>
-          client.query(sql, parameters as unknown[] | undefined) as Promise<
-            pg.QueryResult | pg.QueryResult[]
-          >,
-      );
+      return runCancellable(options, canceller, work);
     });
+  const run = (sql: string, parameters: readonly unknown[] | undefined, options: StatementOptions) =>
+    runWork(
+      () =>
+        client.query(sql, parameters as unknown[] | undefined) as Promise<pg.QueryResult | pg.QueryResult[]>,
+      options,
+    );
+  const session: PostgresSession = { client, run: runWork };
   return {
     type: 'postgresql',
     // With parameters pg uses the extended protocol (one statement); without, the simple one.
@@ -149,6 +151,8 @@ export async function openPostgres(connectionString: string): Promise<SqlConnect
     exec: async (sql, options = {}) => {
       await run(sql, undefined, options);
     },
+    openCursor: (sql, parameters = [], options = {}) => openPostgresCursor(session, sql, parameters, options),
+    prepareInsert: (table, columns) => preparePostgresInsert(session, table, columns),
     // Not queued: closing at the end of a package also ends a statement still running.
     close: () => client.end().catch(() => undefined),
   };

@@ -5,7 +5,9 @@ import { ScaleOutError } from '../../../master-core/protocol/errors';
 import { parseKeywords } from './connectionString';
 import { createStatementQueue, runCancellable } from './statementControl';
 import type { StatementOptions } from './statementControl';
-import type { SqlConnection, SqlResult, SqlRow } from './types';
+import { openSqliteCursor, prepareSqliteInsert } from './sqliteData';
+import type { SqliteSession } from './sqliteData';
+import type { SqlDataConnection, SqlResult, SqlRow } from './types';
 
 export const BUSY_TIMEOUT_MS = 5_000;
 
@@ -117,27 +119,48 @@ async function runQuery(db: sqlite3.Database, sql: string, parameters: unknown[]
 }
 
 /** Opens a SQLite database through sqlite3, with a 5 s busy timeout. */
-export async function openSqlite(target: SqliteTarget): Promise<SqlConnection> {
+export async function openSqlite(target: SqliteTarget): Promise<SqlDataConnection> {
   const db = await openDatabase(target);
   db.configure('busyTimeout', BUSY_TIMEOUT_MS);
   const enqueue = createStatementQueue();
   // sqlite3_interrupt stops whatever runs on the connection; the queue makes that our statement.
   const canceller = { cancel: () => db.interrupt() };
+  const query = async (sql: string, parameters: readonly unknown[] = [], options: StatementOptions = {}) => {
+    if (hasSeveralStatements(sql)) {
+      throw new ScaleOutError(
+        'VALIDATION_FAILED',
+        'the SQL holds several statements, but a SQLite query runs only one ' +
+          '(a script runs only without parameters and without a result set)',
+      );
+    }
+    const values = parameters.map(toSqliteParameter);
+    return enqueue(() => runCancellable(options, canceller, () => runQuery(db, sql, values)));
+  };
+  const session: SqliteSession = {
+    db,
+    enqueue,
+    canceller,
+    statements: new Set(),
+    query: async (sql, parameters, options) => (await query(sql, parameters, options)).rows,
+    toParameter: toSqliteParameter,
+  };
   return {
     type: 'sqlite',
-    query: async (sql, parameters = [], options: StatementOptions = {}) => {
-      if (hasSeveralStatements(sql)) {
-        throw new ScaleOutError(
-          'VALIDATION_FAILED',
-          'the SQL holds several statements, but a SQLite query runs only one ' +
-            '(a script runs only without parameters and without a result set)',
-        );
-      }
-      const values = parameters.map(toSqliteParameter);
-      return enqueue(() => runCancellable(options, canceller, () => runQuery(db, sql, values)));
-    },
+    query,
     exec: (sql, options: StatementOptions = {}) =>
       enqueue(() => runCancellable(options, canceller, () => call<void>((done) => db.exec(sql, done)))),
-    close: () => enqueue(() => call<void>((done) => db.close(done))),
+    openCursor: async (sql, parameters = [], options = {}) => {
+      if (hasSeveralStatements(sql))
+        throw new ScaleOutError('VALIDATION_FAILED', 'the SQL of a cursor must hold one statement');
+      return openSqliteCursor(session, sql, parameters, options);
+    },
+    prepareInsert: (table, columns) => prepareSqliteInsert(session, table, columns),
+    close: () =>
+      enqueue(async () => {
+        // A statement left prepared (a cursor or inserter not closed) would keep the file open.
+        for (const statement of session.statements) await call<void>((done) => statement.finalize(done));
+        session.statements.clear();
+        await call<void>((done) => db.close(done));
+      }),
   };
 }
