@@ -294,6 +294,29 @@ describe('Etl', () => {
     expect(ranTasks(run)).toContain('Write audit row');
   });
 
+  it('SalesDataFlow streams the generated CSV into the warehouse; bad lines and unknown customers go to their files', async () => {
+    const run = await runSample('Etl', 'SalesDataFlow', { Rows: 1000 });
+    expect(run.outcome, run.error ?? '').toBe('succeeded');
+    // 1000 lines: 10 with an unreadable quantity (every 97th), 20 unknown customers (every 50th).
+    expect(
+      await rows('warehouse.db', "SELECT COUNT(*) AS n, SUM(Size = 'large') AS large FROM sales_loaded"),
+    ).toEqual([{ n: 970, large: expect.any(Number) }]);
+    const [{ large }] = (await rows(
+      'warehouse.db',
+      "SELECT SUM(Size = 'large') AS large FROM sales_loaded",
+    )) as [{ large: number }];
+    expect(await rows('warehouse.db', 'SELECT COUNT(*) AS n FROM sales_loaded WHERE Amount >= 250')).toEqual([
+      { n: large },
+    ]);
+    expect(readFileSync(join(workDir, 'unknown-customers.csv'), 'utf8').trim().split(/\r?\n/)).toHaveLength(
+      21,
+    );
+    const bad = readFileSync(join(workDir, 'bad-lines.jsonl'), 'utf8').trim().split('\n');
+    expect(bad).toHaveLength(10);
+    expect(JSON.parse(bad[0]!)).toMatchObject({ LineNumber: 98, ErrorColumn: 'Quantity' });
+    expect(run.dataStatistics.find((s) => s.name === 'Sales CSV.Output -> Amount.Input')?.rowsSent).toBe(990);
+  });
+
   it('Audit runs on its own with its defaults, into the database the parameter names', async () => {
     const run = await runSample('Etl', 'Audit', {
       DatabaseFile: 'audit-only.db',
