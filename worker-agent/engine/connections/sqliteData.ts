@@ -10,13 +10,12 @@
  *   multi-row VALUES peaked near 300k rows/s with the main thread doing nothing else. Instead each
  *   statement gets ONE parameter, the batch as JSON text (sqliteEncoding.ts), and
  *   `INSERT ... SELECT json_extract(value, '$[i]') ... FROM jsonb_each(?)` unpacks it inside SQLite,
- *   on sqlite3's thread: ~2.2 s per 1M rows of 8 columns there, ~1.2 s of encoding on the main
- *   thread, which the destination overlaps with the previous statement.
+ *   on sqlite3's thread, while the destination encodes the next statement on the main thread.
  */
 import type sqlite3 from 'sqlite3';
 import type { StatementCanceller } from './statementControl';
 import { runCancellable } from './statementControl';
-import { encoderFor, unpackList } from './sqliteEncoding';
+import { encodeRows, scalesOf, unpackList } from './sqliteEncoding';
 import { isCursorQuery, quoteIdentifier, quoteTableName, withoutTrailingSemicolons } from './sqlText';
 import type {
   InsertBatch,
@@ -163,31 +162,55 @@ export function sqliteRejection(error: unknown): RowRejection | null {
 
 interface SqliteBatch extends InsertBatch {
   readonly json: string;
+  /** Which statement unpacks it (its columns' scales). */
+  readonly scales: readonly (number | 'split')[];
 }
 
-/** Prepares the INSERT once; each batch is one run of it with the rows as one JSON parameter. */
+/** Statements per distinct set of scales a batch may need: a data set rarely needs more than two. */
+const MAX_STATEMENTS = 16;
+
+/** Each batch is one run of an INSERT ... SELECT FROM jsonb_each(?) with the rows as its one parameter. */
 export async function prepareSqliteInsert(
   session: SqliteSession,
   table: readonly string[],
   columns: readonly InsertColumn[],
 ): Promise<SqlInserter> {
   const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
-  const sql = `INSERT INTO ${quoteTableName(table)} (${names}) SELECT ${unpackList(columns)} FROM jsonb_each(?)`;
-  const statement = await session.enqueue(() => prepare(session, sql));
-  const encodeRow = encoderFor(columns);
+  const target = `INSERT INTO ${quoteTableName(table)} (${names})`;
+  const statements = new Map<string, sqlite3.Statement>();
+  const statementFor = async (scales: SqliteBatch['scales']) => {
+    const key = scales.join(',');
+    let statement = statements.get(key);
+    if (!statement) {
+      if (statements.size >= MAX_STATEMENTS) {
+        const [oldest, first] = statements.entries().next().value!;
+        statements.delete(oldest);
+        await finalize(session, first);
+      }
+      statement = await prepare(
+        session,
+        `${target} SELECT ${unpackList(columns, scales)} FROM jsonb_each(?)`,
+      );
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+  // Checks the table and columns now, and prepares the usual statement.
+  await session.enqueue(() => statementFor(scalesOf(columns, [])));
   const run = (work: () => Promise<void>, options: SqlStatementOptions) =>
     session.enqueue(() => runCancellable(options, session.canceller, work));
   const exec = (text: string) => call<void>((done) => session.db.exec(text, done));
   return {
-    encode: (rows): SqliteBatch => ({
-      rowCount: rows.length,
-      json: JSON.stringify(encodeRow ? rows.map(encodeRow) : rows),
-    }),
+    encode: (rows): SqliteBatch => {
+      const scales = scalesOf(columns, rows);
+      return { rowCount: rows.length, json: encodeRows(columns, rows, scales), scales };
+    },
     insert: async (batch, options = {}): Promise<InsertOutcome> => {
-      const { json } = batch as SqliteBatch;
+      const { json, scales } = batch as SqliteBatch;
       const atomic = options.atomic === true;
       try {
         await run(async () => {
+          const statement = await statementFor(scales);
           // A conflict clause ON CONFLICT FAIL keeps the rows before the failing one: a savepoint
           // makes a rejected batch leave nothing.
           if (atomic) await exec('SAVEPOINT scaleout_insert');
@@ -206,6 +229,9 @@ export async function prepareSqliteInsert(
         throw error;
       }
     },
-    close: () => finalize(session, statement),
+    close: async () => {
+      for (const statement of statements.values()) await finalize(session, statement);
+      statements.clear();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encoderFor, isoText, splitDouble, unpackList } from './sqliteEncoding';
+import { encodeRows, isoText, scalesOf, splitDouble, unpackList } from './sqliteEncoding';
 import type { InsertColumn } from './types';
 
 describe('splitDouble', () => {
@@ -11,6 +11,33 @@ describe('splitDouble', () => {
       expect(m * 2 ** e).toBe(x);
     }
     expect(splitDouble(42)).toEqual([42, 0]);
+  });
+});
+
+describe('scales', () => {
+  const price: InsertColumn[] = [
+    { name: 'label', dataType: 'String' },
+    { name: 'price', dataType: 'Double' },
+  ];
+  const scale = (...values: unknown[]) =>
+    scalesOf(
+      price,
+      values.map((v) => ['x', v]),
+    )[1];
+
+  it('takes the most decimals any value of the batch needs, so each is n / 10^d exactly', () => {
+    expect(scale(12.34, 0.5, 7, null)).toBe(2);
+    expect(scale(1, 2, 3)).toBe(0);
+    expect(scale(0.1, -0.001)).toBe(3);
+    expect(scale()).toBe(0);
+  });
+
+  it('splits the values of a batch that no power of ten fits', () => {
+    expect(scale(1 / 3)).toBe('split');
+    expect(scale(12.34, 6.127525701183165e-192)).toBe('split');
+    expect(scale(2 ** 60)).toBe('split');
+    // Each fits alone, but not at the scale of the other.
+    expect(scale(123456789012.5, 0.000001)).toBe('split');
   });
 });
 
@@ -28,33 +55,35 @@ describe('row encoding', () => {
   const columns: InsertColumn[] = [
     { name: 'n', dataType: 'Int32' },
     { name: 'x', dataType: 'Double' },
+    { name: 'y', dataType: 'Decimal' },
     { name: 'at', dataType: 'DateTime' },
     { name: 'ok', dataType: 'Boolean' },
     { name: 'raw', dataType: 'Bytes' },
   ];
 
-  it('gives doubles two slots, dates ISO text, booleans 1/0 and bytes hex', () => {
-    const encode = encoderFor(columns)!;
-    expect(encode([1, 0.5, new Date(0), true, Buffer.from([1, 255])])).toEqual([
-      1,
-      2 ** 52,
-      -53,
-      '1970-01-01T00:00:00.000Z',
-      1,
-      '01ff',
+  it('sends scaled doubles as integers, split ones in two slots, dates ISO, booleans 1/0, bytes hex', () => {
+    const rows = [
+      [1, 0.5, 1.25, new Date(0), true, Buffer.from([1, 255])],
+      [null, null, null, null, null, null],
+    ];
+    expect(JSON.parse(encodeRows(columns, rows, [0, 'split', 2, 0, 0, 0]))).toEqual([
+      [1, 2 ** 52, -53, 125, '1970-01-01T00:00:00.000Z', 1, '01ff'],
+      [null, null, null, null, null, null, null],
     ]);
-    expect(encode([null, null, null, null, null])).toEqual([null, null, null, null, null, null]);
-    expect(() => encode([1, 'x', null, null, null])).toThrow('column x (Double) was given a string value');
+    expect(() => encodeRows(columns, [[1, 'x', 1, null, null, null]], [0, 0, 0, 0, 0, 0])).toThrow(
+      'column x (Double) was given a string value',
+    );
   });
 
   it('leaves rows of strings and integers as they are', () => {
-    expect(encoderFor([{ name: 's', dataType: 'String' }])).toBeNull();
+    expect(encodeRows([{ name: 's', dataType: 'String' }], [['a']], [0])).toBe('[["a"]]');
   });
 
   it('unpacks each slot with the matching SQL', () => {
-    expect(unpackList(columns)).toBe(
+    expect(unpackList(columns, [0, 'split', 2, 0, 0, 0])).toBe(
       "json_extract(value, '$[0]'), json_extract(value, '$[1]') * power(2, json_extract(value, '$[2]')), " +
-        "json_extract(value, '$[3]'), json_extract(value, '$[4]'), unhex(json_extract(value, '$[5]'))",
+        "CAST(json_extract(value, '$[3]') AS REAL) / 100, json_extract(value, '$[4]'), " +
+        "json_extract(value, '$[5]'), unhex(json_extract(value, '$[6]'))",
     );
   });
 });

@@ -37,7 +37,7 @@ type Definition = ComponentOf<'sqlDestination'>;
 
 /** Rows for one statement: their table values, their input rows (for the Error output), where. */
 interface Chunk {
-  values: CellValue[][];
+  values: (readonly CellValue[])[];
   inputs: Row[];
   /** 1-based number of the chunk's first row in the destination's input. */
   first: number;
@@ -57,8 +57,9 @@ interface Open {
 }
 
 export const createSqlDestination: ComponentFactory<Definition> = (definition, context) => {
-  const plan = planMappings(definition.columnMappings, context.inputs.get('Input') ?? []);
-  const mapRow = rowMapper(plan);
+  const input = context.inputs.get('Input') ?? [];
+  const plan = planMappings(definition.columnMappings, input);
+  const mapRow = rowMapper(plan, input.length);
   const disposition = definition.errorDisposition;
   const redirect = disposition === 'RedirectRow' && context.isConnected(ERROR_OUTPUT);
   const signal = context.signal;
@@ -106,7 +107,7 @@ export const createSqlDestination: ComponentFactory<Definition> = (definition, c
   }
 
   /** Cuts mapped rows into statements: rowsPerStatement each, and at every Batch commit point. */
-  function chunksOf(values: CellValue[][], inputs: Row[], ordinals: number[]): Chunk[] {
+  function chunksOf(values: (readonly CellValue[])[], inputs: Row[], ordinals: number[]): Chunk[] {
     const chunks: Chunk[] = [];
     let at = 0;
     while (at < values.length) {
@@ -193,20 +194,20 @@ export const createSqlDestination: ComponentFactory<Definition> = (definition, c
   return {
     async receive(_input, rows) {
       const load = await ready();
-      const values: CellValue[][] = [];
+      const values: (readonly CellValue[])[] = [];
       const inputs: Row[] = [];
       const ordinals: number[] = [];
       const refused: Refused[] = [];
       for (const row of rows) {
         rowsSeen += 1;
         try {
+          // Kept after receive returns: components never change the rows they receive.
           values.push(mapRow(row));
-          // The Error output needs the input row after receive returned: keep a copy.
-          inputs.push(redirect ? row.slice() : row);
+          inputs.push(row);
           ordinals.push(rowsSeen);
         } catch (error) {
           if (!(error instanceof RowError)) throw error;
-          refuse(row.slice(), error, rowsSeen, 1, refused);
+          refuse(row, error, rowsSeen, 1, refused);
         }
       }
       const chunks = chunksOf(values, inputs, ordinals);

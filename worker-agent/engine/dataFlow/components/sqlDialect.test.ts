@@ -58,13 +58,13 @@ describe('row values', () => {
   );
 
   it('picks the mapped values in table column order, passing typed values through', () => {
-    const map = rowMapper(plan);
+    const map = rowMapper(plan, 3);
     expect(map([7, 'seven', null])).toEqual(['seven', 7]);
     expect(map([null, null, null])).toEqual([null, null]);
   });
 
   it('converts a value of another type, and names the column but not the value when it cannot', () => {
-    const map = rowMapper(plan);
+    const map = rowMapper(plan, 3);
     expect(map(['12', 3, null])).toEqual(['3', 12]);
     const refuse = (row: unknown[]) => {
       try {
@@ -85,6 +85,15 @@ describe('row values', () => {
       ROW_ERROR_CODES.truncation,
     ]);
   });
+});
+
+it('returns the input row itself when it goes whole and in order into the table', () => {
+  const map = rowMapper(planMappings([], input), 3);
+  const row = [1, 'one', new Date(0)];
+  expect(map(row)).toBe(row);
+  const converted = map(['2', 'two', null]);
+  expect(converted).toEqual([2, 'two', null]);
+  expect(map([1, 'one', null])).toEqual([1, 'one', null]);
 });
 
 describe('statements', () => {

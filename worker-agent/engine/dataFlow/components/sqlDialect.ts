@@ -93,31 +93,55 @@ export function planMappings(
   });
 }
 
-const FITS: Record<ColumnType, (v: unknown) => boolean> = {
-  String: (v) => typeof v === 'string',
-  Int32: (v) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31,
-  Int64: (v) => Number.isSafeInteger(v),
-  Double: (v) => typeof v === 'number' && Number.isFinite(v),
-  Decimal: (v) => typeof v === 'number' && Number.isFinite(v),
-  Boolean: (v) => typeof v === 'boolean',
-  DateTime: (v) => v instanceof Date && !Number.isNaN(v.getTime()),
-  Bytes: (v) => Buffer.isBuffer(v),
-};
+/** Whether a value already has its column's type (a switch: this runs for every cell). */
+function fits(value: unknown, type: ColumnType): boolean {
+  switch (type) {
+    case 'String':
+      return typeof value === 'string';
+    case 'Int32':
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31;
+    case 'Int64':
+      return Number.isSafeInteger(value);
+    case 'Double':
+    case 'Decimal':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'Boolean':
+      return typeof value === 'boolean';
+    case 'DateTime':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'Bytes':
+      return Buffer.isBuffer(value);
+  }
+}
 
 /**
  * Builds a row of table column values from an input row. A value not of its column's type (the
  * runner's contract says it should be) goes through convertCell; one that does not convert throws
- * a RowError naming the column but not the value.
+ * a RowError naming the column but not the value. When every input column goes, in order, into the
+ * table and every value fits, the input row itself is returned (components never change rows).
  */
-export function rowMapper(plan: readonly ColumnMapping[]): (row: readonly CellValue[]) => CellValue[] {
-  const fits = plan.map((p) => FITS[p.dataType]);
-  return (row) => {
-    const out = new Array<CellValue>(plan.length);
-    for (let i = 0; i < plan.length; i += 1) {
-      const value = row[plan[i]!.inputIndex] ?? null;
-      out[i] = value === null || fits[i]!(value) ? value : convertSafely(value, plan[i]!);
+export function rowMapper(
+  plan: readonly ColumnMapping[],
+  inputWidth: number,
+): (row: readonly CellValue[]) => readonly CellValue[] {
+  const indexes = plan.map((p) => p.inputIndex);
+  const types = plan.map((p) => p.dataType);
+  const convert = (row: readonly CellValue[]) => {
+    const out = new Array<CellValue>(indexes.length);
+    for (let i = 0; i < indexes.length; i += 1) {
+      const value = row[indexes[i]!] ?? null;
+      out[i] = value === null || fits(value, types[i]!) ? value : convertSafely(value, plan[i]!);
     }
     return out;
+  };
+  const identity = plan.length === inputWidth && indexes.every((index, i) => index === i);
+  if (!identity) return convert;
+  return (row) => {
+    for (let i = 0; i < types.length; i += 1) {
+      const value = row[i];
+      if (value !== null && value !== undefined && !fits(value, types[i]!)) return convert(row);
+    }
+    return row;
   };
 }
 
