@@ -1,5 +1,6 @@
 // npm run bench: measures the walking skeleton on this machine and prints one table.
 // Real parts only: an in-process master on loopback, real worker processes, real execution hosts.
+import { benchDataFlow } from './dataFlow';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -227,6 +228,7 @@ async function main(): Promise<void> {
   record('WebSocket round trip, loopback', 'us', await wsRoundTrip());
   record('node -e 0 start-up', 'ms', nodeStartup());
   for (const row of await hostPoolBench()) record(row.name, row.unit, row.samples, row.note);
+  for (const row of await benchDataFlow()) record(row.name, row.unit, row.samples, row.note);
   const loadAtStart = loadavg()[0]!.toFixed(1);
   record(
     'message writer, sustained, 300k events into a catalog file',

@@ -257,7 +257,7 @@ export const SqlDestination = z.strictObject({
   createTable: z.boolean().default(false),
   truncateFirst: z.boolean().default(false),
   /** Rows per INSERT statement (multi-row VALUES). */
-  rowsPerStatement: z.number().int().min(1).max(5_000).default(500),
+  rowsPerStatement: z.number().int().min(1).max(5_000).default(5_000),
   /**
    * Single: the whole load is one transaction (a run stopped midway leaves the table as it was).
    * Batch: a commit every `commitRows` rows (a stop leaves the committed batches).

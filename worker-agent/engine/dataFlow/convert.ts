@@ -73,8 +73,16 @@ function fastIsoDate(text: string): Date | 'invalid' | null {
 }
 
 /** Parses "yyyy-MM-dd HH:mm:ss" style formats (yyyy MM dd HH mm ss fff); UTC. */
-export function parseDateWithFormat(text: string, format: string): Date | null {
-  const parts: Record<string, number> = { yyyy: 1970, MM: 1, dd: 1, HH: 0, mm: 0, ss: 0, fff: 0 };
+/** A date format compiled once: its pattern and which token each group is. */
+interface CompiledFormat {
+  pattern: RegExp;
+  order: string[];
+}
+const compiledFormats = new Map<string, CompiledFormat>();
+
+function compileFormat(format: string): CompiledFormat {
+  let compiled = compiledFormats.get(format);
+  if (compiled) return compiled;
   let pattern = '';
   const order: string[] = [];
   for (let i = 0; i < format.length;) {
@@ -88,7 +96,16 @@ export function parseDateWithFormat(text: string, format: string): Date | null {
       i += 1;
     }
   }
-  const m = new RegExp(`^${pattern}$`).exec(text.trim());
+  compiled = { pattern: new RegExp(`^${pattern}$`), order };
+  if (compiledFormats.size > 100) compiledFormats.clear();
+  compiledFormats.set(format, compiled);
+  return compiled;
+}
+
+export function parseDateWithFormat(text: string, format: string): Date | null {
+  const parts: Record<string, number> = { yyyy: 1970, MM: 1, dd: 1, HH: 0, mm: 0, ss: 0, fff: 0 };
+  const { pattern, order } = compileFormat(format);
+  const m = pattern.exec(text.trim());
   if (!m) return null;
   order.forEach((token, i) => (parts[token] = Number(m[i + 1])));
   if (parts.HH! > 23 || parts.mm! > 59 || parts.ss! > 59) return null;
