@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProjectBundle } from './packageFormat';
 import { layoutDataFlow } from './dataFlowMetadata';
 import { DataFlowTask } from './packageFormat';
-import { validateBundle } from '../execution/validateBundle';
 
 const source = {
   name: 'Orders',
@@ -102,37 +100,6 @@ describe('data flow layout', () => {
       'components.1.columns.0.expression: no input column Amont in "[Amont] * 1.2 + @[User::Rate]"',
       'components.1.columns.0.expression: unknown reference @[User::Rate] in "[Amont] * 1.2 + @[User::Rate]"',
       'components.2.keys.0.column: no input column Nope (the input has Id, Amount, Country)',
-    ]);
-  });
-
-  it('is part of deploy validation, with connection managers checked', () => {
-    const problems = validateBundle(
-      ProjectBundle.parse({
-        project: {
-          name: 'P',
-          connectionManagers: [{ name: 'OrdersFile', type: 'flatFile', connectionString: 'o.csv' }],
-        },
-        packages: [
-          {
-            name: 'K',
-            tasks: [
-              {
-                ...flow(
-                  [{ name: 'Db', type: 'sqlDestination', connection: 'OrdersFile', table: 't' }],
-                  [{ from: 'Orders', to: 'Db' }],
-                ),
-                components: [
-                  source,
-                  { name: 'Db', type: 'sqlDestination', connection: 'OrdersFile', table: 't' },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    );
-    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'tasks.0.components.1.connection: connection manager OrdersFile is flatFile; this needs sqlite or postgresql',
     ]);
   });
 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DataFlowTask, ProjectBundle } from '../protocol/packageFormat';
+import { validateBundle } from './validateBundle';
+
+const source = {
+  name: 'Orders',
+  type: 'flatFileSource',
+  connection: 'OrdersFile',
+  columns: [
+    { name: 'Id', dataType: 'Int32' },
+    { name: 'Amount', dataType: 'Double' },
+    { name: 'Country', dataType: 'String' },
+  ],
+};
+const flow = (components: unknown[], paths: unknown[]) =>
+  DataFlowTask.parse({ name: 'Load', type: 'dataFlow', components: [source, ...components], paths });
+
+describe('deploy validation of data flows', () => {
+  it('is part of deploy validation, with connection managers checked', () => {
+    const problems = validateBundle(
+      ProjectBundle.parse({
+        project: {
+          name: 'P',
+          connectionManagers: [{ name: 'OrdersFile', type: 'flatFile', connectionString: 'o.csv' }],
+        },
+        packages: [
+          {
+            name: 'K',
+            tasks: [
+              {
+                ...flow(
+                  [{ name: 'Db', type: 'sqlDestination', connection: 'OrdersFile', table: 't' }],
+                  [{ from: 'Orders', to: 'Db' }],
+                ),
+                components: [
+                  source,
+                  { name: 'Db', type: 'sqlDestination', connection: 'OrdersFile', table: 't' },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'tasks.0.components.1.connection: connection manager OrdersFile is flatFile; this needs sqlite or postgresql',
+    ]);
+  });
+});
