@@ -95,6 +95,18 @@ describe('PostgreSQL connection', () => {
     expect(rows[0]?.next).toEqual(new Date('2026-03-05T05:06:07.890Z'));
   });
 
+  it('reads date and timestamp without time zone as UTC, whatever the worker’s zone', async () => {
+    const db = await connect();
+    const { rows } = await db.query(
+      "SELECT DATE '2024-05-06' AS d, TIMESTAMP '2024-05-06 07:08:09.5' AS t, 'infinity'::timestamp AS forever",
+    );
+    expect(rows[0]).toEqual({
+      d: new Date('2024-05-06T00:00:00Z'),
+      t: new Date('2024-05-06T07:08:09.500Z'),
+      forever: 'infinity',
+    });
+  });
+
   it('runs a script of several statements with exec', async () => {
     const db = await connect();
     await db.exec('DROP TABLE IF EXISTS t; CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2);');

@@ -66,11 +66,27 @@ function parseInt8(text: string): number | string {
   return Number.isSafeInteger(n) ? n : text;
 }
 
+const DATE_OID = 1082;
+const TIMESTAMP_OID = 1114;
+
+/**
+ * date and timestamp without time zone are read as UTC, as every date in the engine is: pg's own
+ * parsers use the worker's local time zone, so the same row would differ from worker to worker.
+ */
+function parseZoneless(text: string): Date | string {
+  if (text === 'infinity' || text === '-infinity') return text;
+  const iso = text.length === 10 ? `${text}T00:00:00Z` : `${text.replace(' ', 'T')}Z`;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? text : date;
+}
+
 const typeParsers = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary'
-      ? parseInt8
-      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+    if (oid === INT8_OID) return parseInt8;
+    if (oid === DATE_OID || oid === TIMESTAMP_OID) return parseZoneless;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  }) as typeof pg.types.getTypeParser,
 };
 
 export function postgresClientConfig(connectionString: string): pg.ClientConfig {
