@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { removeDir, runCli, startMaster } from './harness/processes';
 import type { MasterProcess } from './harness/processes';
+import { nodeClient } from './harness/client';
 
 /** The console in Chromium against a real master process with its local worker and the sample. */
 let master: MasterProcess;
@@ -74,6 +75,29 @@ test('a failing execution shows Failed, and its messages say why', async ({ page
   await expect(status).toHaveText('Failed');
   await status.dblclick();
   await expect(page.getByTestId(`messages-${id}`)).toContainText('ShouldFail was set: failing on purpose');
+});
+
+test('the ETL sample’s Data Flow runs on the local worker; rows per path are in its statistics', async ({
+  page,
+}) => {
+  await master.waitForLine(/first run: deployed the sample project Samples\/Etl/);
+  await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
+  const run = await runCli(
+    ['run', 'Samples/Etl/SalesDataFlow', '--param', 'Rows=2000', '--wait'],
+    master.cliEnv,
+  );
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  const id = Number(run.stdout.match(/execution (\d+) created/)![1]);
+  await expect(page.getByTestId(`status-${id}`)).toHaveText('Succeeded');
+  const client = nodeClient(master.consoleUrl, master.consoleToken);
+  const { dataStatistics } = await client.call('execution.statistics', { executionId: id });
+  // 2,000 lines, 20 unreadable (every 97th): 1,980 rows leave the source.
+  expect(dataStatistics).toContainEqual(
+    expect.objectContaining({ name: 'Sales CSV.Output -> Amount.Input', rowsSent: 1980 }),
+  );
+  expect(dataStatistics).toContainEqual(
+    expect.objectContaining({ name: 'Count loaded.Output -> Warehouse table.Input', rowsSent: 1940 }),
+  );
 });
 
 test('without a token the console asks to connect and shows no catalog', async ({ page }) => {
