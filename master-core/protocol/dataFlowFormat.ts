@@ -5,19 +5,8 @@
  * that does not exist. docs/data-flow.md describes every component.
  */
 import { z } from 'zod';
+import { Expression, ObjectName as Name, VariableRef } from './formatBasics';
 
-const Name = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_ .-]*$/,
-    'must start with a letter or _ and use letters, digits, _ . - or space',
-  );
-const Expression = z.string().min(1, 'must hold an expression').max(16_000);
-const VariableRef = z
-  .string()
-  .regex(/^User::[A-Za-z_][A-Za-z0-9_ .-]*$/, 'must name a user variable, e.g. User::RowCount');
 /** A column name: anything printable but ] (columns are written [Name] in expressions). */
 export const ColumnName = z
   .string()

@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { DataFlowFields } from './dataFlowFormat';
+import { Expression, ObjectName, VariableRef } from './formatBasics';
 
-/** Names that appear in references such as $Package::Name: letters, digits, underscore. */
-export const ObjectName = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_ .-]*$/,
-    'must start with a letter or _ and use letters, digits, _ . - or space',
-  );
+export { ObjectName };
 
 export const ParameterDataType = z.enum([
   'String',
@@ -26,12 +19,6 @@ export const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);
 export type ParameterValue = z.infer<typeof ParameterValue>;
 
 const Description = z.string().max(4000).default('');
-/** An expression in the package expression language (docs/packages.md). */
-const Expression = z.string().min(1, 'must hold an expression').max(16_000);
-/** A variable reference such as User::Counter. */
-const VariableRef = z
-  .string()
-  .regex(/^User::[A-Za-z_][A-Za-z0-9_ .-]*$/, 'must name a user variable, e.g. User::Counter');
 
 export const ParameterDef = z.strictObject({
   name: ObjectName,
