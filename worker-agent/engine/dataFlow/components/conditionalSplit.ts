@@ -6,11 +6,10 @@
  * counts the condition as false and goes on with the next one.
  */
 import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
-import { ERROR_OUTPUT } from '../../../../master-core/protocol/dataFlowMetadata';
-import { ExpressionError } from '../../../../master-core/protocol/expressionLanguage';
 import { kindOf } from '../../expressions';
 import type { ComponentFactory, Row } from '../types';
 import { ROW_ERROR_CODES, RowError } from '../types';
+import { asRowError, createRowErrors, errorRow } from './rowErrors';
 
 export const createConditionalSplit: ComponentFactory<ComponentOf<'conditionalSplit'>> = (
   definition,
@@ -22,7 +21,7 @@ export const createConditionalSplit: ComponentFactory<ComponentOf<'conditionalSp
     evaluate: context.compile(c.condition, 'Input'),
   }));
   const outputs = [...conditions.map((c) => c.output), definition.defaultOutput];
-  let warnedDropped = false;
+  const errors = createRowErrors(context, definition.errorDisposition);
 
   /** Whether the condition holds for the row; a RowError when it cannot say. */
   function holds(condition: (typeof conditions)[number], row: Row): boolean | RowError {
@@ -36,14 +35,7 @@ export const createConditionalSplit: ComponentFactory<ComponentOf<'conditionalSp
         '',
       );
     } catch (error) {
-      if (error instanceof RowError) return error;
-      if (error instanceof ExpressionError)
-        return new RowError(
-          `the condition of output ${condition.output}: ${error.message}`,
-          ROW_ERROR_CODES.expression,
-          '',
-        );
-      throw error;
+      return asRowError(error, '', `the condition of output ${condition.output}`);
     }
   }
 
@@ -53,9 +45,8 @@ export const createConditionalSplit: ComponentFactory<ComponentOf<'conditionalSp
       const result = holds(conditions[i]!, row);
       if (result === true) return i;
       if (result === false) continue;
-      if (definition.errorDisposition === 'RedirectRow') return result;
-      if (definition.errorDisposition === 'FailComponent')
-        throw new Error(`${context.name}: ${result.message}`, { cause: result });
+      const redirected = errors.handle(result);
+      if (redirected) return redirected;
     }
     return conditions.length;
   }
@@ -66,20 +57,13 @@ export const createConditionalSplit: ComponentFactory<ComponentOf<'conditionalSp
       const bad: Row[] = [];
       for (const row of rows) {
         const target = route(row);
-        if (target instanceof RowError) bad.push([...row, target.code, target.column, target.message]);
+        if (target instanceof RowError) bad.push(errorRow(row, target));
         else routed[target]!.push(row);
       }
       for (let i = 0; i < outputs.length; i++)
         if (routed[i]!.length > 0 && context.isConnected(outputs[i]!))
           await context.emit(outputs[i]!, routed[i]!);
-      if (bad.length === 0) return;
-      if (context.isConnected(ERROR_OUTPUT)) await context.emit(ERROR_OUTPUT, bad);
-      else if (!warnedDropped) {
-        warnedDropped = true;
-        context.task.log.warning(
-          `${context.name}: rows redirected to its Error output are dropped: the output is not connected`,
-        );
-      }
+      await errors.redirect(bad);
     },
   };
 };

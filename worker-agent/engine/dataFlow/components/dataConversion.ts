@@ -6,10 +6,10 @@
  * RedirectRow sends the input row to the Error output (ErrorColumn is the input column).
  */
 import type { ColumnType, ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
-import { DEFAULT_OUTPUT, ERROR_OUTPUT } from '../../../../master-core/protocol/dataFlowMetadata';
 import { convertCell } from '../convert';
 import type { CellValue, ComponentFactory, Row } from '../types';
 import { RowError } from '../types';
+import { createRowErrors } from './rowErrors';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -43,7 +43,7 @@ export const createDataConversion: ComponentFactory<ComponentOf<'dataConversion'
     if (from < 0) throw new Error(`${context.name}: no input column ${c.input}`);
     return { from, column: input[from]!.name, dataType: c.dataType, format: c.format };
   });
-  let warnedDropped = false;
+  const errors = createRowErrors(context, definition.errorDisposition);
 
   function convertRow(row: Row): Row | RowError {
     const out: Row = [...row];
@@ -52,9 +52,8 @@ export const createDataConversion: ComponentFactory<ComponentOf<'dataConversion'
         out.push(convertValue(row[c.from] ?? null, c.dataType, c.column, c.format));
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
-        if (definition.errorDisposition === 'RedirectRow') return error;
-        if (definition.errorDisposition === 'FailComponent')
-          throw new Error(`${context.name}: column ${c.column}: ${error.message}`, { cause: error });
+        const redirected = errors.handle(error, `column ${c.column}`);
+        if (redirected) return redirected;
         out.push(null);
       }
     }
@@ -62,23 +61,6 @@ export const createDataConversion: ComponentFactory<ComponentOf<'dataConversion'
   }
 
   return {
-    async receive(_input, rows) {
-      const good: Row[] = [];
-      const bad: Row[] = [];
-      for (const row of rows) {
-        const result = convertRow(row);
-        if (result instanceof RowError) bad.push([...row, result.code, result.column, result.message]);
-        else good.push(result);
-      }
-      if (good.length > 0) await context.emit(DEFAULT_OUTPUT, good);
-      if (bad.length === 0) return;
-      if (context.isConnected(ERROR_OUTPUT)) await context.emit(ERROR_OUTPUT, bad);
-      else if (!warnedDropped) {
-        warnedDropped = true;
-        context.task.log.warning(
-          `${context.name}: rows redirected to its Error output are dropped: the output is not connected`,
-        );
-      }
-    },
+    receive: (_input, rows) => errors.mapRows(rows, convertRow),
   };
 };

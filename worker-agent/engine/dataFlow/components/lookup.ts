@@ -21,6 +21,7 @@ import { createCsvRecordReader } from './csvRecords';
 import type { CsvRecord } from './csvRecords';
 import { fileSize, readTextChunks } from './fileSource';
 import { mapColumns } from './flatFileSource';
+import { createRowErrors, errorRow } from './rowErrors';
 
 type LookupDef = ComponentOf<'lookup'>;
 const MATCH = 'Match';
@@ -154,6 +155,7 @@ export const createLookup: ComponentFactory<LookupDef> = (definition, context) =
   const nulls: Row = added.map(() => null);
   let cache: Promise<Map<string, Row>> | null = null;
   const warned = new Set<string>();
+  const errors = createRowErrors(context, definition.errorDisposition);
 
   /** The key of an input row, null for a NULL key; throws RowError when a value cannot convert. */
   function inputKey(row: Row): string | null {
@@ -187,10 +189,9 @@ export const createLookup: ComponentFactory<LookupDef> = (definition, context) =
           key = inputKey(row);
         } catch (error) {
           if (!(error instanceof RowError)) throw error;
-          if (definition.errorDisposition === 'FailComponent')
-            throw new Error(`${context.name}: ${error.message}`, { cause: error });
-          if (definition.errorDisposition === 'RedirectRow') {
-            bad.push([...row, error.code, error.column, error.message]);
+          const redirected = errors.handle(error);
+          if (redirected) {
+            bad.push(errorRow(row, redirected));
             continue;
           }
         }
