@@ -7,12 +7,15 @@ import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { defaultDataDir } from './paths';
 import { runMaster } from './commands/master';
 import { registerWorkerCommand } from './commands/worker';
+import { registerEnrolCommands } from './commands/enrolCommands';
 import { deploy, listExecutions, logs, run } from './commands/client';
 
 export function buildProgram(): Command {
   const program = new Command('scaleout')
     .description('Scale Out Console: run integration packages across a fleet of workers')
     .showHelpAfterError()
+    // Options belong to the command they follow, so `worker enrol --token` is enrol's token, not worker's.
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
 
   program
@@ -23,6 +26,17 @@ export function buildProgram(): Command {
     .option('--console-port <port>', 'console listener port', int('--console-port', 0, 65535), 8390)
     .option('--agent-host <host>', 'agent endpoint address', '0.0.0.0')
     .option('--agent-port <port>', 'agent endpoint port', int('--agent-port', 0, 65535), 8391)
+    .option(
+      '--agent-names <names>',
+      'DNS names or addresses workers reach this master by (comma-separated): in the server certificate; the first in install commands',
+      list,
+      [],
+    )
+    .option(
+      '--insecure-agent-endpoint',
+      'plain ws:// without TLS, for loopback development only (no enrolment; warns loudly)',
+      false,
+    )
     .option('--local-worker', 'also run a worker agent on this machine', false)
     .option('--local-worker-tasks <n>', 'max tasks of the local worker', int('--local-worker-tasks', 1, 1024))
     .option('--sample', 'deploy the sample project when the catalog is empty', false)
@@ -112,6 +126,7 @@ export function buildProgram(): Command {
     );
 
   registerRuntimeCommands(program);
+  registerEnrolCommands(program);
 
   registerCatalogCommands(program);
   registerCatalogAdmin(program);

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +21,10 @@ import { createHandlers } from './console/handlers';
 import { listWorkerRows } from './workerRows';
 import { loadOrCreateToken, newToken, writeToken } from './secrets';
 import { ensureWorkerId, startLocalWorker } from './localWorker';
+import { createAgentTls, serverNames } from './security/agentTls';
+import type { AgentTls } from './security/agentTls';
+import { createWorkerTrust } from './security/workerTrust';
+import { createEnrolRoute } from './gateway/enrolRoute';
 
 export const MASTER_VERSION = '0.1.0';
 /** The oldest agent this master hands work to. */
@@ -43,6 +49,10 @@ export interface MasterOptions {
   autoEnableWorkers?: boolean;
   /** Agents older than this connect but take no work. */
   minAgentVersion?: string;
+  /** Plain ws:// on the agent endpoint, for loopback development only: no TLS, no enrolment. */
+  insecureAgentEndpoint?: boolean;
+  /** Extra DNS names or addresses workers reach the master by: in the server certificate, the first one in install commands. */
+  agentNames?: string[];
 }
 
 export interface MasterTimings extends GatewayTimings {
@@ -66,6 +76,12 @@ export interface Master {
   agentUrl: string;
   consoleToken: string;
   agentToken: string;
+  /** wss://NAME:PORT for other machines (install commands). */
+  advertisedAgentUrl: string;
+  /** SHA-256 of the CA certificate workers pin; null with --insecure-agent-endpoint. */
+  caFingerprint: string | null;
+  /** `<data-dir>/tls/ca.crt`, trusted directly by the local worker; null without TLS. */
+  caFile: string | null;
   dataDir: string;
   catalogFile: string;
   close(): Promise<void>;
@@ -82,6 +98,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::' || host === '';
+
+function warnInsecure(log: Logger, agentHost: string): void {
+  const exposed = !['127.0.0.1', '::1', 'localhost'].includes(agentHost);
+  log.warn('!!! ------------------------------------------------------------------------------ !!!');
+  log.warn('!!! INSECURE AGENT ENDPOINT: plain ws://, no TLS (--insecure-agent-endpoint)          !!!');
+  log.warn('!!! Agent tokens and package data cross the network in clear text; no enrolment.     !!!');
+  if (exposed)
+    log.warn(
+      `!!! It listens on ${agentHost}, beyond this machine: use it for loopback development only. !!!`,
+    );
+  log.warn('!!! ------------------------------------------------------------------------------ !!!');
+}
 
 /** Opens the catalog, listens for workers and for the console, and starts housekeeping. */
 export async function createMaster(options: MasterOptions): Promise<Master> {
@@ -96,6 +125,17 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const bus = createEventBus((error) => log.error(`event listener failed: ${String(error)}`));
   const agentToken = loadOrCreateToken(join(dataDir, 'agent.token'));
   const consoleToken = writeToken(join(dataDir, 'console.token'), options.consoleToken ?? newToken());
+  const agentHost = options.agentHost ?? '0.0.0.0';
+  const agentNames = [...(options.agentNames ?? []), ...(isWildcard(agentHost) ? [] : [agentHost])];
+  let tls: AgentTls | null = null;
+  try {
+    tls = options.insecureAgentEndpoint
+      ? null
+      : await createAgentTls({ dir: join(dataDir, 'tls'), names: serverNames(agentNames), log });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 
   const factsSettings = {
     heartbeatIntervalMs: timings.heartbeatIntervalMs,
@@ -106,6 +146,12 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const localWorkDir = join(dataDir, 'local-worker');
   const explainer = (targeting: Targeting) =>
     createQueueExplainer(workers, gateway.sessions, factsSettings)(targeting);
+  const workerChanged = (workerId: string) => {
+    void listWorkers().then((rows) => {
+      const worker = rows.find((w) => w.workerId === workerId);
+      if (worker) bus.emit({ type: 'worker:changed', worker });
+    });
+  };
   const gateway = createAgentGateway({
     settings: {
       autoEnableWorkers: options.autoEnableWorkers ?? false,
@@ -116,21 +162,19 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     executions,
     messages,
     workers,
+    enrolment: repos.enrolment,
     bus,
     log,
     agentToken,
     timings,
-    onWorkerChanged: (workerId) => {
-      void listWorkers().then((rows) => {
-        const worker = rows.find((w) => w.workerId === workerId);
-        if (worker) bus.emit({ type: 'worker:changed', worker });
-      });
-    },
+    ...(tls ? { trustFor: createWorkerTrust(tls, repos.enrolment) } : {}),
+    onWorkerChanged: workerChanged,
   });
 
   const consoleHost = options.consoleHost ?? '127.0.0.1';
   let consolePort = 0;
   let agentUrl = '';
+  let advertisedAgentUrl = '';
   const consoleServer = createConsoleServer({
     handlers: createHandlers({
       version: MASTER_VERSION,
@@ -144,6 +188,16 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         updateWorker: gateway.updateWorker,
         cancelAttempt: gateway.cancelAttempt,
         explain: explainer,
+      },
+      security: {
+        agentTls: tls !== null,
+        advertisedAgentUrl: () => advertisedAgentUrl,
+        status: () => tls?.status() ?? null,
+        rotate: async (request) => {
+          if (!tls) throw new Error('no TLS on the agent endpoint');
+          return tls.rotate(request);
+        },
+        revokeWorker: gateway.revokeWorker,
       },
     }),
     bus,
@@ -160,24 +214,55 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
 
   const consoleHttp = createServer(consoleServer.handleRequest);
   consoleHttp.on('upgrade', consoleServer.handleUpgrade);
-  const agentHttp = createServer((_req, res) => {
+  const enrol = createEnrolRoute({
+    enrolment: repos.enrolment,
+    tls,
+    autoEnableWorkers: options.autoEnableWorkers ?? false,
+    log,
+    onEnrolled: workerChanged,
+  });
+  const agentRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && req.url === '/enrol') {
+      enrol(req, res).catch((error: unknown) => {
+        log.error(`enrolment failed: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('enrolment failed on the master; see its log\n');
+      });
+      return;
+    }
     res
       .writeHead(426, { 'content-type': 'text/plain' })
-      .end('Scale Out agent endpoint: connect with a WebSocket.\n');
-  });
+      .end('Scale Out agent endpoint: connect with a WebSocket, or POST /enrol.\n');
+  };
+  // Client certificates are asked for but not required: enrolment and the local worker come
+  // without one. The gateway decides at hello who is who (gateway/workerAuth.ts).
+  const agentHttp = tls
+    ? createHttpsServer(
+        { ...tls.secureContext(), requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+        agentRequest,
+      )
+    : createServer(agentRequest);
   agentHttp.on('upgrade', gateway.handleUpgrade);
+  const stopTlsWatch = tls?.onChange(() => {
+    (agentHttp as ReturnType<typeof createHttpsServer>).setSecureContext(tls!.secureContext());
+    void gateway.broadcastTrust();
+  });
 
-  const agentHost = options.agentHost ?? '0.0.0.0';
   try {
     consolePort = await listen(consoleHttp, options.consolePort ?? 8390, consoleHost);
     const agentPort = await listen(agentHttp, options.agentPort ?? 8391, agentHost);
-    agentUrl = `ws://${agentHost === '0.0.0.0' || agentHost === '::' ? '127.0.0.1' : urlHost(agentHost)}:${agentPort}`;
+    const scheme = tls ? 'wss' : 'ws';
+    agentUrl = `${scheme}://${isWildcard(agentHost) ? '127.0.0.1' : urlHost(agentHost)}:${agentPort}`;
+    advertisedAgentUrl = `${scheme}://${urlHost(agentNames[0] ?? hostname())}:${agentPort}`;
   } catch (error) {
+    tls?.close();
     consoleHttp.close();
     agentHttp.close();
     await db.close();
     throw error;
   }
+  if (tls) log.info(`agent endpoint CA fingerprint (SHA-256, workers pin it): ${tls.caFingerprint()}`);
+  else warnInsecure(log, agentHost);
 
   const sweepRuntime = createRuntimeSweeper({ repos, gateway, bus, explain: explainer, log });
   const sweep = setInterval(() => {
@@ -206,6 +291,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         cliEntry: options.localWorker.cliEntry,
         agentUrl,
         agentToken,
+        caFile: tls?.caFile ?? null,
         name: options.localWorker.name ?? 'local',
         ...(options.localWorker.maxTasks ? { maxTasks: options.localWorker.maxTasks } : {}),
         workDir: localWorkDir,
@@ -228,12 +314,17 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     agentUrl,
     consoleToken,
     agentToken,
+    advertisedAgentUrl,
+    caFingerprint: tls?.caFingerprint() ?? null,
+    caFile: tls?.caFile ?? null,
     dataDir,
     catalogFile,
     close: () =>
       (closed ??= (async () => {
         clearInterval(sweep);
         clearInterval(retentionTimer);
+        stopTlsWatch?.();
+        tls?.close();
         await local?.stop();
         consoleServer.close();
         await gateway.close();

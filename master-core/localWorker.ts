@@ -10,6 +10,8 @@ export interface LocalWorkerOptions {
   cliEntry: string;
   agentUrl: string;
   agentToken: string;
+  /** The master's CA file, trusted directly (re-read at every connection); null for a ws:// endpoint. */
+  caFile: string | null;
   name: string;
   maxTasks?: number;
   workDir: string;
@@ -38,6 +40,7 @@ export function startLocalWorker(options: LocalWorkerOptions) {
       options.workDir,
     ];
     if (options.maxTasks) args.push('--max-tasks', String(options.maxTasks));
+    if (options.caFile) args.push('--ca-file', options.caFile);
     child = spawn(process.execPath, args, {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, SCALEOUT_AGENT_TOKEN: options.agentToken, ELECTRON_RUN_AS_NODE: '1' },

@@ -26,7 +26,7 @@ export async function listWorkerRows(
       enabled: facts.enabled,
       draining: facts.draining,
       state,
-      stateReason: reason,
+      stateReason: r.revoked_time && !live ? `revoked at ${r.revoked_time}` : reason,
       online: state !== 'offline',
       maxTasks: r.max_tasks,
       runningTasks: running.get(r.worker_agent_id) ?? 0,
@@ -41,6 +41,7 @@ export async function listWorkerRows(
       maxCpuPercent: facts.maxCpuPercent,
       minFreeMemoryBytes: facts.minFreeMemoryBytes,
       lastSeenAt: live ? new Date(live.lastSeenMs).toISOString() : r.last_online_time,
+      revokedAt: r.revoked_time ?? null,
     };
   });
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import type { ClientOptions } from 'ws';
 import {
   CloseCode,
   MAX_FRAME_BYTES,
@@ -10,7 +11,9 @@ import {
   PROTOCOL_VERSION,
   decodeFrame,
 } from '../master-core/protocol/wire';
-import type { TaskAssignment, WorkerMessage } from '../master-core/protocol/wire';
+import type { MasterTrust, TaskAssignment, WorkerMessage } from '../master-core/protocol/wire';
+import { applyTrust, credentialsDir, loadCredentials } from './credentials';
+import { fingerprintsOfFile, pinnedConnection } from './masterTrust';
 import { createEventSpool } from './eventSpool';
 import type { SpoolWrite } from './eventSpool';
 import { createHostPool } from './hostPool';
@@ -31,7 +34,17 @@ export interface AgentLogger {
 
 export interface AgentOptions {
   masterUrl: string;
-  token: string;
+  /**
+   * The shared agent token: the local worker and loopback development only. An enrolled worker
+   * authenticates with the client certificate in `<workDir>/credentials/` instead.
+   */
+  token?: string;
+  /** CA fingerprints to pin (`--ca-fingerprint`), besides those stored at enrolment. */
+  caFingerprints?: string[];
+  /** A CA file to trust directly (the local worker: the master's `tls/ca.crt`), re-read at every connection. */
+  caFile?: string;
+  /** Where enrolment left this worker's key, certificate and pins; default `<workDir>/credentials`. */
+  credentialDir?: string;
   name: string;
   tags: string[];
   maxTasks: number;
@@ -89,7 +102,12 @@ function loadWorkerId(workDir: string): string {
 export function createAgent(options: AgentOptions) {
   const { log } = options;
   mkdirSync(options.workDir, { recursive: true });
-  const workerId = loadWorkerId(options.workDir);
+  let credentials = loadCredentials(options.credentialDir ?? credentialsDir(options.workDir));
+  // An enrolled worker is who its certificate says; the id file follows it.
+  if (credentials) writeFileSync(join(options.workDir, 'worker-id'), `${credentials.workerId}\n`);
+  const workerId = credentials?.workerId ?? loadWorkerId(options.workDir);
+  /** CAs the master told us over a trusted connection (kept on disk too when enrolled). */
+  let toldPins: string[] = [];
   // Nothing runs yet: directories left by attempts of an earlier run of this agent are scratch.
   const attemptsDir = join(options.workDir, 'attempts');
   if (!options.keepAttemptDirectories) rmSync(attemptsDir, { recursive: true, force: true });
@@ -170,10 +188,44 @@ export function createAgent(options: AgentOptions) {
     sendCredit();
   }
 
+  /** Every CA fingerprint this worker trusts now: flags, CA file, enrolment, and what the master told. */
+  function pins(): string[] {
+    let fromFile: string[] = [];
+    if (options.caFile) {
+      try {
+        fromFile = fingerprintsOfFile(options.caFile);
+      } catch (error) {
+        log.warn(`cannot read the CA file ${options.caFile}: ${(error as Error).message}`);
+      }
+    }
+    return [
+      ...new Set([
+        ...(options.caFingerprints ?? []),
+        ...fromFile,
+        ...(credentials?.caFingerprints ?? []),
+        ...toldPins,
+      ]),
+    ];
+  }
+
   function connect(): void {
     reconnectTimer = null;
     if (stopping) return;
-    const ws = new WebSocket(options.masterUrl, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    const secure = options.masterUrl.startsWith('wss:');
+    let pinFailure: string | null = null;
+    const ws = new WebSocket(options.masterUrl, {
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 10_000,
+      ...(secure
+        ? {
+            createConnection: pinnedConnection({
+              pins,
+              clientCredential: () =>
+                credentials ? { key: credentials.keyPem, cert: credentials.certPem } : null,
+            }) as unknown as ClientOptions['createConnection'],
+          }
+        : {}),
+    });
     let lastError = '';
     socket = ws;
     ws.on('open', () => {
@@ -183,7 +235,7 @@ export function createAgent(options: AgentOptions) {
         agentVersion: AGENT_VERSION,
         workerId,
         name: options.name,
-        token: options.token,
+        ...(options.token ? { token: options.token } : {}),
         tags: options.tags,
         maxTasks: options.maxTasks,
         machine,
@@ -204,7 +256,11 @@ export function createAgent(options: AgentOptions) {
       if (frame.ok) handle(frame.value);
       else log.warn(`ignoring an invalid frame from the master: ${frame.error}`);
     });
-    ws.on('error', (error) => (lastError = error.message));
+    ws.on('error', (error) => {
+      lastError = error.message;
+      // Never retried: the master is not who this worker pins (or its CA changed while we were away).
+      if (error.name === 'PinMismatchError') pinFailure = error.message;
+    });
     ws.on('close', (code, reasonBuffer) => {
       if (socket !== ws) return;
       const reason = reasonBuffer.toString() || lastError;
@@ -213,6 +269,7 @@ export function createAgent(options: AgentOptions) {
       if (heartbeat) clearInterval(heartbeat);
       heartbeat = null;
       changed();
+      if (pinFailure) return fatal(pinFailure);
       const decision = closeDecision(code, reason);
       if (decision.kind === 'fatal') return fatal(decision.reason);
       if (stopping) return;
@@ -253,6 +310,8 @@ export function createAgent(options: AgentOptions) {
         spool.forget(message.attemptId);
         changed();
         return sendCredit();
+      case 'master.trust':
+        return trust(message);
       case 'worker.update':
         masterAllows = message.enabled && !message.draining;
         log.info(
@@ -260,6 +319,21 @@ export function createAgent(options: AgentOptions) {
         );
         return sendCredit();
     }
+  }
+
+  /** The CAs to pin from now on, told over the trusted connection (a CA rotation adds, then drops). */
+  function trust(message: MasterTrust): void {
+    const before = pins().join(',');
+    if (credentials) {
+      const updated = applyTrust(credentials, message);
+      if (typeof updated === 'string') return log.error(`ignoring the master's new trust: ${updated}`);
+      credentials = updated;
+      if (message.clientCertificate)
+        log.info("stored this worker's certificate re-issued by the master's new CA");
+    }
+    toldPins = message.caFingerprints;
+    if (pins().join(',') !== before)
+      log.info(`pinned master CA fingerprints now: ${message.caFingerprints.join(', ')}`);
   }
 
   function welcome(heartbeatIntervalMs: number, enabled: boolean): void {

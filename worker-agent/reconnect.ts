@@ -29,7 +29,7 @@ export type CloseDecision = { kind: 'reconnect' } | { kind: 'fatal'; reason: str
  * What a closed connection to the master means for the agent. A refused token or protocol version
  * (4001, 4002) will not change by trying again, and 4004 means another agent with this identity
  * (the same work directory, copied or shared) connected: two agents taking turns to replace each
- * other would each run the other's work. These end the agent. Anything else, 1013 (the master is
+ * other would each run the other's work; 4007 means the operator revoked this worker. These end the agent. Anything else, 1013 (the master is
  * busy storing messages) included, is worth another try.
  */
 export function closeDecision(code: number, reason: string): CloseDecision {
@@ -40,6 +40,11 @@ export function closeDecision(code: number, reason: string): CloseDecision {
       return {
         kind: 'fatal',
         reason: `the master does not speak this agent's protocol version (${code}${suffix(reason)})`,
+      };
+    case CloseCode.revoked:
+      return {
+        kind: 'fatal',
+        reason: `the master revoked this worker (${code}${suffix(reason)}); enrol it again with a new token to bring it back`,
       };
     case CloseCode.replaced:
       return {

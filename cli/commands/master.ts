@@ -18,6 +18,10 @@ export interface MasterFlags {
   leaseSeconds?: number;
   offlineAfterSeconds?: number;
   consoleToken?: string;
+  /** Plain ws:// for loopback development: no TLS, no enrolment. */
+  insecureAgentEndpoint?: boolean;
+  /** Names/addresses workers reach this master by (server certificate, install commands). */
+  agentNames?: string[];
 }
 
 /** `scaleout master`: the headless master, optionally with this machine's worker and the sample. */
@@ -31,6 +35,8 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
     agentPort: flags.agentPort,
     rendererDir: rendererDir(),
     autoEnableWorkers: flags.autoEnableWorkers,
+    insecureAgentEndpoint: flags.insecureAgentEndpoint === true,
+    agentNames: flags.agentNames ?? [],
     timings: {
       ...(flags.heartbeatSeconds ? { heartbeatIntervalMs: flags.heartbeatSeconds * 1000 } : {}),
       ...(flags.leaseSeconds ? { leaseMs: flags.leaseSeconds * 1000 } : {}),
@@ -64,17 +70,7 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, log);
 
-  process.stdout.write(
-    [
-      `Scale Out master is running (catalog: ${master.catalogFile})`,
-      `  Console:  ${master.consoleUrl}/#token=${master.consoleToken}`,
-      `  Agents:   ${master.agentUrl}`,
-      `  Add a worker on this machine:`,
-      `    SCALEOUT_AGENT_TOKEN=$(cat ${master.dataDir}/agent.token) npx scaleout worker --master ${master.agentUrl}`,
-      `  Press Ctrl+C to stop.`,
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(masterBanner(master).join('\n'));
 }
 
 async function deploySampleOnFirstRun(
@@ -90,4 +86,33 @@ async function deploySampleOnFirstRun(
     await client.call('project.deploy', { folderName: 'Samples', bundle });
     log.info(`first run: deployed the sample project Samples/${bundle.project.name}`);
   }
+}
+
+/** What `scaleout master` prints once it listens: where, the CA fingerprint, how to add workers. */
+export function masterBanner(
+  master: Pick<
+    Awaited<ReturnType<typeof createMaster>>,
+    'catalogFile' | 'consoleUrl' | 'consoleToken' | 'agentUrl' | 'dataDir' | 'caFingerprint' | 'caFile'
+  >,
+): string[] {
+  const local = `SCALEOUT_AGENT_TOKEN=$(cat ${master.dataDir}/agent.token) npx scaleout worker --master ${master.agentUrl}`;
+  return [
+    `Scale Out master is running (catalog: ${master.catalogFile})`,
+    `  Console:  ${master.consoleUrl}/#token=${master.consoleToken}`,
+    `  Agents:   ${master.agentUrl}`,
+    ...(master.caFingerprint
+      ? [
+          `  CA fingerprint (SHA-256): ${master.caFingerprint}`,
+          `  Add a worker on another machine: scaleout worker-token create (prints the install command)`,
+          `  Add a worker on this machine:`,
+          `    ${local} --ca-file ${master.caFile}`,
+        ]
+      : [
+          `  INSECURE: plain ws:// agent endpoint (--insecure-agent-endpoint), loopback development only`,
+          `  Add a worker on this machine:`,
+          `    ${local}`,
+        ]),
+    `  Press Ctrl+C to stop.`,
+    '',
+  ];
 }

@@ -8,10 +8,20 @@ import { ScaleOutError } from '../../master-core/protocol/errors';
 import { int, list } from '../flags';
 import { defaultDataDir, hostEntry } from '../paths';
 import type { HostPoolMode } from '../../worker-agent/hostPool';
+import { credentialsDir, loadCredentials } from '../../worker-agent/credentials';
+import type { WorkerCredentials } from '../../worker-agent/credentials';
+import { normalizeFingerprint } from '../../master-core/protocol/wire';
 
 export interface WorkerFlags {
-  master: string;
+  /** Optional once enrolled: the URL stored at enrolment is used. */
+  master?: string;
   token?: string;
+  /** SHA-256 fingerprints of the master's CA to pin (repeatable, comma-separated). */
+  caFingerprint?: string[];
+  /** A CA certificate file to trust directly (the master machine's <data-dir>/tls/ca.crt). */
+  caFile?: string;
+  /** Where enrolment stored the credentials; default <work-dir>/credentials. */
+  credentialDir?: string;
   name?: string;
   tags: string[];
   maxTasks?: number;
@@ -74,33 +84,77 @@ export function workerLimits(flags: Pick<WorkerFlags, 'maxCpu' | 'minFreeMemory'
 const logLevel = (value: string | undefined): LogLevel =>
   value === 'debug' || value === 'warn' || value === 'error' ? value : 'info';
 
-/** `scaleout worker`: a worker agent in the foreground until SIGINT/SIGTERM. */
-export async function runWorker(flags: WorkerFlags): Promise<void> {
-  const token = flags.token ?? process.env.SCALEOUT_AGENT_TOKEN;
-  if (!token) {
+/** How this worker proves itself and whom it trusts, from flags and enrolment; refused naming the flag. */
+export function workerTrust(
+  flags: Pick<WorkerFlags, 'master' | 'token' | 'caFingerprint' | 'caFile'>,
+  credentials: WorkerCredentials | null,
+  env: NodeJS.ProcessEnv = process.env,
+): { masterUrl: string; token?: string; caFingerprints: string[]; caFile?: string } {
+  const masterUrl = flags.master ?? credentials?.masterUrl;
+  if (!masterUrl)
+    throw new ScaleOutError('VALIDATION_FAILED', '--master is required (e.g. wss://master:8391)', {
+      field: 'master',
+    });
+  if (!/^wss?:\/\//.test(masterUrl)) {
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `--master must be a ws:// or wss:// URL (got ${masterUrl})`,
+      {
+        field: 'master',
+      },
+    );
+  }
+  const caFingerprints = (flags.caFingerprint ?? []).map((text) => {
+    const fingerprint = normalizeFingerprint(text);
+    if (!fingerprint)
+      throw new ScaleOutError(
+        'VALIDATION_FAILED',
+        `--ca-fingerprint must be a SHA-256 fingerprint, 64 hex digits (got "${text}")`,
+        { field: 'caFingerprint' },
+      );
+    return fingerprint;
+  });
+  const token = flags.token ?? env.SCALEOUT_AGENT_TOKEN;
+  if (!token && !credentials) {
     throw new ScaleOutError(
       'UNAUTHORIZED',
-      'no agent token: pass --token or set SCALEOUT_AGENT_TOKEN (the master keeps it in <data-dir>/agent.token)',
+      'no credential: enrol this worker (scaleout worker enrol --master wss://HOST:8391 --token TOKEN), or on the master machine pass --token / SCALEOUT_AGENT_TOKEN (<data-dir>/agent.token)',
       { field: 'token' },
     );
   }
-  if (!/^wss?:\/\//.test(flags.master)) {
+  if (masterUrl.startsWith('wss:') && caFingerprints.length === 0 && !flags.caFile && !credentials) {
     throw new ScaleOutError(
       'VALIDATION_FAILED',
-      `--master must be a ws:// or wss:// URL (got ${flags.master})`,
-      { field: 'master' },
+      'wss:// needs the master pinned: --ca-fingerprint SHA256 (scaleout master prints it) or --ca-file <data-dir>/tls/ca.crt, or enrol this worker',
+      { field: 'caFingerprint' },
     );
   }
+  return {
+    masterUrl,
+    ...(token ? { token } : {}),
+    caFingerprints,
+    ...(flags.caFile ? { caFile: flags.caFile } : {}),
+  };
+}
+
+/** `scaleout worker`: a worker agent in the foreground until SIGINT/SIGTERM. */
+export async function runWorker(flags: WorkerFlags): Promise<void> {
+  const defaultName = flags.name ?? (await import('node:os')).hostname();
+  const workDir =
+    flags.workDir ?? join(defaultDataDir(), 'worker', defaultName.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  const credentialDir = flags.credentialDir ?? credentialsDir(workDir);
+  const credentials = loadCredentials(credentialDir);
+  const trust = workerTrust(flags, credentials);
   const limits = workerLimits(flags);
-  const name = flags.name ?? (await import('node:os')).hostname();
+  const name = flags.name ?? credentials?.name ?? defaultName;
   const log = createLogger(`worker ${name}`, logLevel(process.env.SCALEOUT_LOG_LEVEL));
   const agent = createAgent({
-    masterUrl: flags.master,
-    token,
+    ...trust,
+    credentialDir,
     name,
-    tags: flags.tags,
+    tags: flags.tags.length > 0 ? flags.tags : (credentials?.tags ?? []),
     maxTasks: flags.maxTasks ?? Math.max(1, cpus().length),
-    workDir: flags.workDir ?? join(defaultDataDir(), 'worker', name.replace(/[^A-Za-z0-9_.-]/g, '_')),
+    workDir,
     hostEntry: hostEntry(),
     executionMode: executionMode(flags.executionMode),
     ...(flags.passEnv?.length ? { passEnv: flags.passEnv } : {}),
@@ -136,8 +190,26 @@ export function registerWorkerCommand(program: Command): Command {
   return program
     .command('worker')
     .description('run a worker agent that pulls work from a master')
-    .requiredOption('--master <url>', 'agent endpoint of the master, e.g. ws://host:8391')
-    .option('--token <token>', 'agent token (env SCALEOUT_AGENT_TOKEN)')
+    .enablePositionalOptions()
+    .option(
+      '--master <url>',
+      'agent endpoint of the master, e.g. wss://host:8391 (default: the one enrolled with)',
+    )
+    .option(
+      '--token <token>',
+      'shared agent token, master machine only (env SCALEOUT_AGENT_TOKEN); enrolled workers need none',
+    )
+    .option(
+      '--ca-fingerprint <sha256>',
+      "pin the master's CA by its SHA-256 fingerprint (repeatable)",
+      list,
+      [],
+    )
+    .option('--ca-file <file>', "trust the master's CA certificate file directly (<data-dir>/tls/ca.crt)")
+    .option(
+      '--credential-dir <dir>',
+      'where enrolment stored this worker credential (default <work-dir>/credentials)',
+    )
     .option('--name <name>', 'display name (default: host name)')
     .option('--tags <tags>', 'comma-separated tags for targeting', list, [])
     .option(

@@ -121,6 +121,8 @@ export interface MasterProcess extends Spawned {
   agentUrl: string;
   consoleToken: string;
   agentToken: string;
+  /** SHA-256 of the master's CA (null with --insecure-agent-endpoint). */
+  caFingerprint: string | null;
   /** Environment that points the CLI at this master. */
   cliEnv: Record<string, string>;
 }
@@ -152,7 +154,10 @@ export async function startMaster(
 ): Promise<MasterProcess> {
   const proc = spawnCli(masterArgs(dataDir, extraArgs));
   const [, consoleUrl, consoleToken] = await proc.waitForLine(/Console:\s+(http:\/\/\S+)\/#token=(\w+)/);
-  const [, agentUrl] = await proc.waitForLine(/Agents:\s+(ws:\/\/\S+)/);
+  const [, agentUrl] = await proc.waitForLine(/Agents:\s+(wss?:\/\/\S+)/);
+  const caFingerprint = agentUrl!.startsWith('wss:')
+    ? (await proc.waitForLine(/CA fingerprint \(SHA-256\):\s+([0-9a-f]{64})/))[1]!
+    : null;
   const agentToken = readFileSync(join(dataDir, 'agent.token'), 'utf8').trim();
   return {
     ...proc,
@@ -161,8 +166,31 @@ export async function startMaster(
     agentUrl: agentUrl!,
     consoleToken: consoleToken!,
     agentToken,
+    caFingerprint,
     cliEnv: { SCALEOUT_URL: consoleUrl!, SCALEOUT_TOKEN: consoleToken! },
   };
+}
+
+/** The master's CA file: workers on the master machine trust it directly (`--ca-file`). */
+export const caFileOf = (dataDir: string) => join(dataDir, 'tls', 'ca.crt');
+
+/** `scaleout worker` arguments for a worker on the master machine: shared token, the CA file trusted over TLS. */
+export function workerArgs(
+  master: Pick<MasterProcess, 'agentUrl' | 'dataDir'>,
+  name: string,
+  extraArgs: string[] = [],
+): string[] {
+  return [
+    'worker',
+    '--master',
+    master.agentUrl,
+    '--name',
+    name,
+    '--work-dir',
+    join(master.dataDir, 'workers', name),
+    ...(master.agentUrl.startsWith('wss:') ? ['--ca-file', caFileOf(master.dataDir)] : []),
+    ...extraArgs,
+  ];
 }
 
 /** Starts `scaleout worker` against a master and waits until it is connected. */
@@ -171,22 +199,8 @@ export async function startWorker(
   name: string,
   extraArgs: string[] = [],
 ): Promise<Spawned> {
-  const proc = spawnCli(
-    [
-      'worker',
-      '--master',
-      master.agentUrl,
-      '--name',
-      name,
-      '--work-dir',
-      join(master.dataDir, 'workers', name),
-      ...extraArgs,
-    ],
-    {
-      SCALEOUT_AGENT_TOKEN: master.agentToken,
-    },
-  );
-  await proc.waitForLine(/connected to ws:\/\//);
+  const proc = spawnCli(workerArgs(master, name, extraArgs), { SCALEOUT_AGENT_TOKEN: master.agentToken });
+  await proc.waitForLine(/connected to wss?:\/\//);
   return proc;
 }
 

@@ -4,9 +4,16 @@ import { m001Initial } from './migrations/m001Initial';
 import { m002Catalog } from './migrations/m002Catalog';
 import { m003Runtime } from './migrations/m003Runtime';
 import { m004DataFlow } from './migrations/m004DataFlow';
+import { m005Enrolment } from './migrations/m005Enrolment';
 
 /** Numbered migrations, applied in order; PRAGMA user_version records the last one applied. */
-export const migrations: readonly string[] = [m001Initial, m002Catalog, m003Runtime, m004DataFlow];
+export const migrations: readonly string[] = [
+  m001Initial,
+  m002Catalog,
+  m003Runtime,
+  m004DataFlow,
+  m005Enrolment,
+];
 
 export async function migrate(db: Db, file: string): Promise<number> {
   const row = await db.get<{ user_version: number }>('PRAGMA user_version');

@@ -10,6 +10,7 @@ import { createExecutionControlRepo } from './executionControlRepo';
 import { createMessagesRepo } from './messagesRepo';
 import { createWorkersRepo } from './workersRepo';
 import { createPropertiesRepo } from './propertiesRepo';
+import { createEnrolmentRepo } from './enrolmentRepo';
 
 /** Every repository of the catalog over one connection. */
 export function createRepos(db: Db, box: SecretBox) {
@@ -25,6 +26,7 @@ export function createRepos(db: Db, box: SecretBox) {
     messages: createMessagesRepo(db),
     workers: createWorkersRepo(db),
     properties: createPropertiesRepo(db),
+    enrolment: createEnrolmentRepo(db),
   };
 }
 

@@ -20,6 +20,8 @@ export interface WorkerRecord {
   os: string;
   cpu_count: number;
   total_memory_bytes: number;
+  /** Set once the operator revoked the worker: it is refused from then on. */
+  revoked_time: string | null;
 }
 
 /** Health samples kept per worker: an hour at the default 5 s heartbeat. */

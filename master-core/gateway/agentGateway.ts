@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -11,7 +10,8 @@ import {
   WorkerMessage,
   decodeFrame,
 } from '../protocol/wire';
-import type { TaskEvent, TaskFinished } from '../protocol/wire';
+import type { MasterTrust, TaskEvent, TaskFinished } from '../protocol/wire';
+import type { EnrolmentRepo } from '../catalog/enrolmentRepo';
 import type { ExecutionsRepo } from '../catalog/executionsRepo';
 import type { ExecutionControlRepo } from '../catalog/executionControlRepo';
 import type { MessagesRepo } from '../catalog/messagesRepo';
@@ -22,6 +22,10 @@ import { createDispatcher } from './dispatcher';
 import { createMessageWriter } from './messageWriter';
 import { sendTo } from './workerSession';
 import type { WorkerSession } from './workerSession';
+import { authenticateHello, peerInfo } from './workerAuth';
+import type { PeerInfo } from './workerAuth';
+
+export { tokensEqual } from './workerAuth';
 
 export interface GatewaySettings {
   /** Register new workers enabled (SSIS registers them disabled). */
@@ -44,18 +48,15 @@ export interface GatewayDeps {
   control: ExecutionControlRepo;
   messages: MessagesRepo;
   workers: WorkersRepo;
+  enrolment: EnrolmentRepo;
   bus: EventBus;
   log: Logger;
   agentToken: string;
   timings: GatewayTimings;
   settings: GatewaySettings;
   onWorkerChanged: (workerId: string) => void;
-}
-
-export function tokensEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  /** The CAs a worker should pin now (and its re-issued certificate); null without TLS. */
+  trustFor?: (session: WorkerSession) => Promise<MasterTrust | null>;
 }
 
 /** The WebSocket endpoint worker agents connect to; validates every frame, never trusts a worker. */
@@ -93,6 +94,7 @@ export function createAgentGateway(deps: GatewayDeps) {
 
   function accept(socket: WebSocket, request: IncomingMessage): void {
     const peer = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    const tlsPeer = peerInfo(request);
     let session: WorkerSession | null = null;
     let chain: Promise<void> = Promise.resolve();
     const helloTimer = setTimeout(
@@ -113,7 +115,7 @@ export function createAgentGateway(deps: GatewayDeps) {
       chain = chain.then(async () => {
         if (socket.readyState !== socket.OPEN) return;
         if (!session) {
-          session = await handleHello(socket, text, violation);
+          session = await handleHello(socket, text, violation, tlsPeer);
           if (session) clearTimeout(helloTimer);
           return;
         }
@@ -137,7 +139,12 @@ export function createAgentGateway(deps: GatewayDeps) {
     });
   }
 
-  async function handleHello(socket: WebSocket, text: string, violation: (r: string) => void) {
+  async function handleHello(
+    socket: WebSocket,
+    text: string,
+    violation: (r: string) => void,
+    peer: PeerInfo,
+  ) {
     const frame = decodeFrame(WorkerHello, text);
     if (!frame.ok) {
       violation(`first frame must be a valid worker.hello: ${frame.error}`);
@@ -151,9 +158,10 @@ export function createAgentGateway(deps: GatewayDeps) {
       );
       return null;
     }
-    if (!tokensEqual(hello.token, deps.agentToken)) {
-      deps.log.warn(`worker ${hello.name}: refused, bad agent token`);
-      socket.close(CloseCode.authFailed, 'agent token not accepted');
+    const auth = await authenticateHello(hello, peer, deps);
+    if (!auth.ok) {
+      deps.log.warn(`worker ${hello.name} (${hello.workerId}) from ${peer.address}: refused: ${auth.reason}`);
+      socket.close(auth.code, auth.reason);
       return null;
     }
     const trusted = deps.settings.autoEnableWorkers || deps.settings.trustedWorkerIds.has(hello.workerId);
@@ -175,6 +183,7 @@ export function createAgentGateway(deps: GatewayDeps) {
       health: null,
       assigned: new Set(),
       lastSeenMs: Date.now(),
+      credential: auth.via === 'certificate' ? { publicKeyDer: auth.publicKeyDer, cert: auth.cert } : null,
       socket,
       send: (message) => sendTo(socket, message),
     };
@@ -189,8 +198,9 @@ export function createAgentGateway(deps: GatewayDeps) {
     });
     // The agent's idea of enabled/draining after a reconnect comes from here.
     session.send({ type: 'worker.update', enabled: session.enabled, draining: session.draining });
+    await sendTrust(session);
     deps.log.info(
-      `worker ${hello.name} connected from ${hello.machine.hostname} (max ${hello.maxTasks} tasks)`,
+      `worker ${hello.name} connected from ${hello.machine.hostname} with ${auth.via === 'certificate' ? 'its certificate' : 'the agent token'} (max ${hello.maxTasks} tasks)`,
     );
     deps.onWorkerChanged(hello.workerId);
     await readopt(session, hello.runningAttemptIds);
@@ -226,6 +236,34 @@ export function createAgentGateway(deps: GatewayDeps) {
     session.draining = flags.draining;
     session.send({ type: 'worker.update', enabled: flags.enabled, draining: flags.draining });
     if (flags.enabled && !flags.draining) void dispatcher.pump();
+  }
+
+  async function sendTrust(session: WorkerSession): Promise<void> {
+    if (!deps.trustFor) return;
+    try {
+      const trust = await deps.trustFor(session);
+      if (trust) session.send(trust);
+    } catch (error) {
+      deps.log.error(`worker ${session.name}: cannot send the pinned CAs: ${String(error)}`);
+    }
+  }
+
+  /** Tells every connected worker the CAs to pin now (after a certificate rotation step). */
+  async function broadcastTrust(): Promise<void> {
+    await Promise.all([...sessions.values()].map((session) => sendTrust(session)));
+  }
+
+  /**
+   * Revoked: the connection is closed at once with 4007 (the agent stops for good), and the
+   * worker's running attempts end as lost, so they are retried elsewhere now.
+   */
+  async function revokeWorker(workerId: string, reason: string): Promise<boolean> {
+    const session = sessions.get(workerId);
+    session?.socket.close(CloseCode.revoked, reason.slice(0, 120));
+    const lost = await deps.control.loseAttemptsExcept(workerId, [], 'the worker was revoked');
+    for (const execution of lost) deps.bus.emit({ type: 'execution:changed', execution });
+    if (lost.length > 0) await dispatcher.pump();
+    return session !== undefined;
   }
 
   /** Asks the worker holding an attempt to stop it (stop request, drain deadline). */
@@ -354,6 +392,8 @@ export function createAgentGateway(deps: GatewayDeps) {
     pump: () => dispatcher.pump(),
     updateWorker,
     cancelAttempt,
+    revokeWorker,
+    broadcastTrust,
     sweepSilent,
     flush: () => writer.flush(),
     async close(): Promise<void> {

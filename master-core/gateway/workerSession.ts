@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { MasterMessage, MachineFacts, WorkerHealth } from '../protocol/wire';
 
@@ -19,6 +20,8 @@ export interface WorkerSession {
   /** Attempts the master handed to this session and has not seen end. */
   assigned: Set<string>;
   lastSeenMs: number;
+  /** An enrolled worker's client certificate and its public key; null for the shared agent token. */
+  credential: { publicKeyDer: Buffer; cert: X509Certificate } | null;
   socket: WebSocket;
   send(message: MasterMessage): void;
 }

@@ -13,6 +13,7 @@ import {
   ReferenceInfo,
   StatisticRow,
   DataStatisticRow,
+  EnrolmentTokenRow,
   Targeting,
   VersionRow,
   WorkerRow,
@@ -36,6 +37,36 @@ export const apiMethods = {
       protocolVersion: z.number(),
       agentUrl: z.string(),
       dataDir: z.string(),
+      /** The agent endpoint serves wss:// (false only with --insecure-agent-endpoint). */
+      agentTls: z.boolean().default(true),
+      /** The URL other machines use for the agent endpoint (install commands show it). */
+      advertisedAgentUrl: z.string().default(''),
+      /** SHA-256 of the CA certificate workers pin (64 hex digits). */
+      caFingerprint: z.string().default(''),
+      /** During a CA rotation: the new CA workers pin as well, and when the endpoint switches to it. */
+      pendingCaFingerprint: z.string().nullable().default(null),
+      caSwitchAt: z.string().nullable().default(null),
+    }),
+  },
+  /**
+   * Rotates the agent endpoint's certificate. Same CA (default): a new server certificate at once,
+   * workers notice nothing. `newCa`: a new CA pinned by connected workers at once, presented after
+   * `overlapSeconds`; workers not connected during the overlap must enrol again.
+   */
+  'master.rotateCertificate': {
+    input: z.strictObject({
+      newCa: z.boolean().default(false),
+      overlapSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(90 * 86_400)
+        .default(86_400),
+    }),
+    output: z.object({
+      caFingerprint: z.string(),
+      pendingCaFingerprint: z.string().nullable(),
+      switchAt: z.string().nullable(),
     }),
   },
   'catalog.tree': { input: Empty, output: z.object({ folders: z.array(FolderInfo) }) },
@@ -211,6 +242,44 @@ export const apiMethods = {
         .optional(),
     }),
     output: Done,
+  },
+  /** A one-time token that enrols one worker (`scaleout worker install --token ...`). Shown once. */
+  'worker.enrolmentToken.create': {
+    input: z.strictObject({
+      expiresInSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(3600),
+      /** Preset name and tags: the enrolled worker gets these, whatever it asks for. */
+      name: z.string().min(1).max(256).optional(),
+      tags: z.array(z.string().min(1).max(64)).max(64).optional(),
+      /** Who asked, for the list (e.g. user@host); the console records its own principal otherwise. */
+      createdBy: z.string().min(1).max(256).optional(),
+    }),
+    output: z.object({
+      token: z.string(),
+      tokenId: z.string(),
+      expiresAt: z.string(),
+      caFingerprint: z.string(),
+      advertisedAgentUrl: z.string(),
+      installCommand: z.string(),
+    }),
+  },
+  'worker.enrolmentToken.list': {
+    input: Empty,
+    output: z.object({ tokens: z.array(EnrolmentTokenRow) }),
+  },
+  /** An unused token stops working at once. */
+  'worker.enrolmentToken.revoke': {
+    input: z.strictObject({ tokenId: z.string().min(1).max(64) }),
+    output: z.object({ token: EnrolmentTokenRow }),
+  },
+  /** The worker is disconnected at once and refused from then on (close 4007); its running attempts are retried elsewhere. */
+  'worker.revoke': {
+    input: z.strictObject({ name: z.string().min(1) }),
+    output: z.object({ workerId: z.string(), name: z.string(), disconnected: z.boolean() }),
   },
   'worker.health': {
     input: z.strictObject({

@@ -194,6 +194,8 @@ export const WorkerRow = z.object({
   os: z.string().default(''),
   agentVersion: z.string().default(''),
   lastSeenAt: z.string(),
+  /** When the operator revoked the worker (it is refused from then on); null while it is trusted. */
+  revokedAt: z.string().nullable().optional(),
 });
 export type WorkerRow = z.infer<typeof WorkerRow>;
 
@@ -207,3 +209,19 @@ export type HealthSample = z.infer<typeof HealthSample>;
 
 export const PropertyRow = z.object({ name: z.string(), value: z.string(), description: z.string() });
 export type PropertyRow = z.infer<typeof PropertyRow>;
+
+/** One enrolment token as the console lists it: never the token itself, which is shown once. */
+export const EnrolmentTokenRow = z.object({
+  tokenId: z.string(),
+  presetName: z.string().nullable(),
+  presetTags: z.array(z.string()).nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  usedByWorkerId: z.string().nullable(),
+  usedByWorkerName: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  state: z.enum(['active', 'used', 'expired', 'revoked']),
+});
+export type EnrolmentTokenRow = z.infer<typeof EnrolmentTokenRow>;

@@ -18,7 +18,25 @@ export const CloseCode = {
   replaced: 4004,
   disabled: 4005,
   helloTimeout: 4006,
+  /** The operator revoked this worker: it is refused from now on (the agent stops, it does not retry). */
+  revoked: 4007,
 } as const;
+
+/** First part of an enrolment token: `SOE1.<secret>.<CA fingerprint>`, both base64url of 32 bytes. */
+export const ENROLMENT_TOKEN_PREFIX = 'SOE1';
+
+/** A CA fingerprint as workers pin it: the SHA-256 of the certificate's DER, 64 lower-case hex digits. */
+export const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 fingerprint is 64 hex digits');
+
+/** Accepts `AB:CD:...`, upper case, spaces and a `sha256:` prefix; null when it is no SHA-256 fingerprint. */
+export function normalizeFingerprint(text: string): string | null {
+  const hex = text
+    .trim()
+    .replace(/^sha-?256[:=]?/i, '')
+    .replace(/[\s:]/g, '')
+    .toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
+}
 
 const Id = z.string().min(1).max(200);
 const Seq = z.number().int().nonnegative();
@@ -55,7 +73,8 @@ export const WorkerHello = z.strictObject({
   agentVersion: z.string().max(64),
   workerId: Id,
   name: z.string().min(1).max(256),
-  token: z.string().min(1).max(512),
+  /** The shared agent token: only for the local worker and loopback development; enrolled workers present their certificate instead. */
+  token: z.string().min(1).max(512).optional(),
   tags: z.array(z.string().min(1).max(64)).max(64),
   maxTasks: z.number().int().positive().max(1024),
   machine: MachineFacts,
@@ -213,6 +232,19 @@ export const WorkerUpdate = z.strictObject({
   draining: z.boolean().default(false),
 });
 
+/**
+ * The CAs to pin from now on, over the already trusted connection: sent after every welcome and
+ * whenever they change (a CA rotation adds the new one for its overlap, then drops the old). With
+ * a new CA, `clientCertificate` is this worker's certificate re-issued by it for the same public key.
+ */
+export const MasterTrust = z.strictObject({
+  type: z.literal('master.trust'),
+  caFingerprints: z.array(Fingerprint).min(1).max(4),
+  caCertificates: z.array(z.string().max(16_384)).min(1).max(4),
+  clientCertificate: z.string().max(16_384).nullable(),
+});
+export type MasterTrust = z.infer<typeof MasterTrust>;
+
 export const MasterMessage = z.discriminatedUnion('type', [
   MasterWelcome,
   TaskAssign,
@@ -220,8 +252,51 @@ export const MasterMessage = z.discriminatedUnion('type', [
   TaskCancel,
   TaskRejected,
   WorkerUpdate,
+  MasterTrust,
 ]);
 export type MasterMessage = z.infer<typeof MasterMessage>;
+
+// ---- enrolment: HTTPS POST /enrol on the agent endpoint ----
+
+/** The worker trades a one-time token for a certificate of its own public key. */
+export const EnrolRequest = z.strictObject({
+  token: z.string().min(1).max(512),
+  /** The worker's ECDSA P-256 public key (SPKI PEM); its private key never leaves the worker. */
+  publicKey: z.string().min(1).max(4096),
+  /** Base64 ECDSA-SHA256 signature of `scaleout-enrol:<token>` with that key: proof the worker holds it. */
+  proof: z.string().min(1).max(1024),
+  name: z.string().min(1).max(256).optional(),
+  tags: z.array(z.string().min(1).max(64)).max(64).optional(),
+  machineName: z.string().max(256).optional(),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+/** What the proof signs. */
+export const enrolProofText = (token: string) => `scaleout-enrol:${token}`;
+
+/** Why an enrolment was refused; each has its own message. */
+export const EnrolRefusal = z.enum(['unknown', 'used', 'expired', 'revoked', 'invalid', 'unavailable']);
+export type EnrolRefusal = z.infer<typeof EnrolRefusal>;
+
+export const EnrolResponse = z.discriminatedUnion('ok', [
+  z.strictObject({
+    ok: z.literal(true),
+    value: z.strictObject({
+      workerId: Id,
+      name: z.string(),
+      tags: z.array(z.string()),
+      /** This worker's client certificate (PEM), signed by the master's CA. */
+      certificate: z.string(),
+      caCertificates: z.array(z.string()).min(1),
+      caFingerprints: z.array(Fingerprint).min(1),
+    }),
+  }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.strictObject({ reason: EnrolRefusal, message: z.string() }),
+  }),
+]);
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
 /** Parses one text frame; returns an error message naming the field instead of throwing. */
 export function decodeFrame<S extends z.ZodType>(

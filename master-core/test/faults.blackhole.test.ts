@@ -25,7 +25,7 @@ describe('a black-holed connection', () => {
       bundle: loadProjectDir('samples/HelloScaleOut'),
     });
     proxy = await startBlackholeProxy(Number(new URL(master.agentUrl).port));
-    worker = await startWorker({ ...master, agentUrl: `ws://127.0.0.1:${proxy.port}` }, 'remote');
+    worker = await startWorker({ ...master, agentUrl: `wss://127.0.0.1:${proxy.port}` }, 'remote');
   });
   afterAll(async () => {
     await worker?.stop('SIGKILL');
@@ -45,7 +45,7 @@ describe('a black-holed connection', () => {
     // Three silent heartbeat intervals: the agent gives the connection up and keeps trying.
     await worker.waitForLine(/no answer from the master for \d+ s: reconnecting/);
     proxy.heal();
-    await worker.waitForLine(/connected to ws:\/\/127\.0\.0\.1:\d+ as remote/);
+    await worker.waitForLine(/connected to wss:\/\/127\.0\.0\.1:\d+ as remote/);
 
     const done = await waitForExecution(client, executionId, (e) => terminalStatuses.has(e.status));
     expect(done).toMatchObject({ status: ExecutionStatus.succeeded, attempts: 1, workerName: 'remote' });

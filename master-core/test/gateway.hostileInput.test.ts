@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../protocol/wire';
-import { startTestMaster } from './masterFixture';
+import { agentTlsOptions, startTestMaster } from './masterFixture';
 
 type TestMaster = Awaited<ReturnType<typeof startTestMaster>>;
+/** TLS options trusting the test master's CA (the endpoint serves wss://). */
+let tls: WebSocket.ClientOptions = {};
 
 function hello(token: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -34,7 +36,7 @@ function exchange(
   frames: (string | Buffer)[],
 ): Promise<{ code: number; reason: string; replies: unknown[] }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, tls);
     const replies: unknown[] = [];
     ws.on('open', () => frames.forEach((f) => ws.send(f)));
     ws.on('message', (data) => replies.push(JSON.parse(String(data))));
@@ -47,6 +49,7 @@ describe('agent endpoint under hostile input', () => {
   let master: TestMaster;
   beforeAll(async () => {
     master = await startTestMaster({ timings: { helloTimeoutMs: 500 } });
+    tls = agentTlsOptions(master);
   });
   afterAll(() => master.cleanup());
 
@@ -99,7 +102,7 @@ describe('agent endpoint under hostile input', () => {
 
   it('refuses reports for attempts it never assigned, out of order, and stays up', async () => {
     const result = await new Promise<unknown[]>((resolve) => {
-      const ws = new WebSocket(master.agentUrl);
+      const ws = new WebSocket(master.agentUrl, tls);
       const replies: unknown[] = [];
       ws.on('open', () => {
         ws.send(JSON.stringify(hello(master.agentToken, { workerId: 'w-order' })));
@@ -146,7 +149,7 @@ describe('agent endpoint under hostile input', () => {
       body: '{}',
     });
     expect(response.status).toBe(200);
-    const ws = new WebSocket(master.agentUrl);
+    const ws = new WebSocket(master.agentUrl, tls);
     const welcome = await new Promise<unknown>((resolve) => {
       ws.on('open', () => ws.send(JSON.stringify(hello(master.agentToken, { workerId: 'w-good' }))));
       ws.on('message', (data) => resolve(JSON.parse(String(data))));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMaster } from '../createMaster';
@@ -27,4 +27,9 @@ export async function startTestMaster(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Client TLS options that trust the master's CA file (what a test's raw WebSocket to the agent endpoint needs). */
+export function agentTlsOptions(master: Pick<Master, 'caFile'>): { ca?: Buffer } {
+  return master.caFile ? { ca: readFileSync(master.caFile) } : {};
 }

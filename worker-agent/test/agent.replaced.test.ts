@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, spawnCli, startMaster } from '../../e2e/harness/processes';
+import { caFileOf, removeDir, spawnCli, startMaster } from '../../e2e/harness/processes';
 import type { MasterProcess, Spawned } from '../../e2e/harness/processes';
 
 /** Two agents with one identity (a copied or shared work directory) must not take turns. */
@@ -11,13 +11,23 @@ describe('an agent replaced by another with its worker id', () => {
 
   const startWorker = async () => {
     const worker = spawnCli(
-      ['worker', '--master', master.agentUrl, '--name', 'twin', '--work-dir', workDir],
+      [
+        'worker',
+        '--master',
+        master.agentUrl,
+        '--name',
+        'twin',
+        '--work-dir',
+        workDir,
+        '--ca-file',
+        caFileOf(master.dataDir),
+      ],
       {
         SCALEOUT_AGENT_TOKEN: master.agentToken,
       },
     );
     workers.push(worker);
-    await worker.waitForLine(/connected to ws:\/\//);
+    await worker.waitForLine(/connected to wss?:\/\//);
     return worker;
   };
 

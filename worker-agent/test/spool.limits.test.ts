@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
-import { repoRoot, startMaster } from '../../e2e/harness/processes';
+import { caFileOf, repoRoot, startMaster } from '../../e2e/harness/processes';
 import type { MasterProcess } from '../../e2e/harness/processes';
 import { ExecutionStatus, MessageType, terminalStatuses } from '../../master-core/protocol/codes';
 import type { ApiClient } from '../../master-core/protocol/apiClient';
@@ -82,6 +82,7 @@ function startAgent(options: Partial<AgentOptions>): Agent {
   agent = createAgent({
     masterUrl: master!.agentUrl,
     token: master!.agentToken,
+    caFile: caFileOf(dataDir),
     name: 'w1',
     tags: [],
     maxTasks: 1,
@@ -95,7 +96,7 @@ function startAgent(options: Partial<AgentOptions>): Agent {
 
 /** Starts Gate, stops the master while it waits, opens the gate; resolves once the agent reports. */
 async function runWhileMasterIsAway(lines: number) {
-  await logLine(/connected to ws:/);
+  await logLine(/connected to wss?:/);
   await client.call('project.deploy', { folderName: 'Spool', bundle });
   const gate = join(dataDir, 'gate');
   const { executionId } = await client.call('execution.create', {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeClient, waitForExecution } from '../../e2e/harness/client';
-import { spawnCli, startMaster } from '../../e2e/harness/processes';
+import { caFileOf, spawnCli, startMaster } from '../../e2e/harness/processes';
 import type { MasterProcess, Spawned } from '../../e2e/harness/processes';
 import { ExecutionStatus, terminalStatuses } from '../../master-core/protocol/codes';
 import type { ApiClient } from '../../master-core/protocol/apiClient';
@@ -60,12 +60,25 @@ async function startMasterOn(port = 0): Promise<MasterProcess> {
 }
 
 async function startWorkerIn(workDir: string): Promise<Spawned> {
-  const worker = spawnCli(['worker', '--master', master!.agentUrl, '--name', 'w1', '--work-dir', workDir], {
-    SCALEOUT_AGENT_TOKEN: master!.agentToken,
-    SCALEOUT_LOG_LEVEL: 'debug',
-  });
+  const worker = spawnCli(
+    [
+      'worker',
+      '--master',
+      master!.agentUrl,
+      '--name',
+      'w1',
+      '--work-dir',
+      workDir,
+      '--ca-file',
+      caFileOf(dataDir),
+    ],
+    {
+      SCALEOUT_AGENT_TOKEN: master!.agentToken,
+      SCALEOUT_LOG_LEVEL: 'debug',
+    },
+  );
   workers.push(worker);
-  await worker.waitForLine(/connected to ws:\/\//);
+  await worker.waitForLine(/connected to wss?:\/\//);
   return worker;
 }
 

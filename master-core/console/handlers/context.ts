@@ -16,6 +16,22 @@ export interface HandlerDeps {
   listWorkers: () => Promise<WorkerRow[]>;
   onExecutionQueued: () => void;
   runtime: RuntimeControl;
+  security: SecurityControl;
+}
+
+/** The agent endpoint's TLS and worker credentials, as the handlers may use them. */
+export interface SecurityControl {
+  /** False with --insecure-agent-endpoint: no CA, no enrolment, no rotation. */
+  agentTls: boolean;
+  /** wss://NAME:PORT other machines reach the agent endpoint at. */
+  advertisedAgentUrl(): string;
+  status(): { caFingerprint: string; pendingCaFingerprint: string | null; switchAt: string | null } | null;
+  rotate(request: {
+    newCa: boolean;
+    overlapMs: number;
+  }): Promise<{ caFingerprint: string; pendingCaFingerprint: string | null; switchAt: string | null }>;
+  /** Disconnects the worker at once (4007); true when it was connected. */
+  revokeWorker(workerId: string, reason: string): Promise<boolean>;
 }
 
 export interface WorkerExplanation {

@@ -3,6 +3,7 @@ import { catalogHandlers } from './catalogHandlers';
 import { environmentHandlers } from './environmentHandlers';
 import { executionHandlers } from './executionHandlers';
 import { runtimeHandlers } from './runtimeHandlers';
+import { enrolmentHandlers } from './enrolmentHandlers';
 import type { HandlerDeps, Handlers } from './context';
 
 export type { HandlerContext, HandlerDeps, Handlers } from './context';
@@ -14,5 +15,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...environmentHandlers(deps),
     ...executionHandlers(deps),
     ...runtimeHandlers(deps),
+    ...enrolmentHandlers(deps),
   };
 }
