@@ -36,6 +36,7 @@ describe('pooled execution hosts', () => {
         error: null,
         exitCode: i === 2 ? 0 : null, // the host carries on, but on its last use exits by itself
         signal: null,
+        dataStatistics: [],
         statistics: [
           expect.objectContaining({ taskName: 'Shell', result: 0 }),
           expect.objectContaining({ taskName: 'Pkg', executionPath: '\\Package', result: 0 }),
