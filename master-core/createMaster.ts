@@ -147,10 +147,15 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const explainer = (targeting: Targeting) =>
     createQueueExplainer(workers, gateway.sessions, factsSettings)(targeting);
   const workerChanged = (workerId: string) => {
-    void listWorkers().then((rows) => {
-      const worker = rows.find((w) => w.workerId === workerId);
-      if (worker) bus.emit({ type: 'worker:changed', worker });
-    });
+    // A change that lands while the master closes finds the catalog closed: nobody is listening.
+    void listWorkers()
+      .then((rows) => {
+        const worker = rows.find((w) => w.workerId === workerId);
+        if (worker) bus.emit({ type: 'worker:changed', worker });
+      })
+      .catch((error: unknown) => {
+        if (!closed) log.warn(`could not read worker ${workerId} back: ${(error as Error).message}`);
+      });
   };
   const gateway = createAgentGateway({
     settings: {
