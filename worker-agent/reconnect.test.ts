@@ -40,7 +40,7 @@ describe('closeDecision', () => {
   it('stops for good on a refused token, a refused protocol version, or a replaced identity', () => {
     expect(closeDecision(CloseCode.authFailed, 'agent token not accepted')).toEqual({
       kind: 'fatal',
-      reason: 'the master refused the agent token (4001: agent token not accepted)',
+      reason: "the master refused this worker's credential (4001: agent token not accepted)",
     });
     expect(closeDecision(CloseCode.versionMismatch, '')).toMatchObject({
       kind: 'fatal',
@@ -49,6 +49,11 @@ describe('closeDecision', () => {
     expect(closeDecision(CloseCode.replaced, 'replaced by a newer connection')).toMatchObject({
       kind: 'fatal',
       reason: expect.stringMatching(/another agent with this worker id connected .*4004: replaced/),
+    });
+    expect(closeDecision(CloseCode.revoked, 'worker revoked by console')).toEqual({
+      kind: 'fatal',
+      reason:
+        'the master revoked this worker (4007: worker revoked by console); enrol it again with a new token to bring it back',
     });
   });
 

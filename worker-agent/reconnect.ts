@@ -35,7 +35,10 @@ export type CloseDecision = { kind: 'reconnect' } | { kind: 'fatal'; reason: str
 export function closeDecision(code: number, reason: string): CloseDecision {
   switch (code) {
     case CloseCode.authFailed:
-      return { kind: 'fatal', reason: `the master refused the agent token (${code}${suffix(reason)})` };
+      return {
+        kind: 'fatal',
+        reason: `the master refused this worker's credential (${code}${suffix(reason)})`,
+      };
     case CloseCode.versionMismatch:
       return {
         kind: 'fatal',
