@@ -1,7 +1,8 @@
 /**
- * A small real ComponentContext for the file components' tests: flatFile connections opened by
- * the engine's connection registry from real definitions, emitted rows collected per output (or
- * handed to a callback, for tests that must not keep them), log messages collected.
+ * A small real ComponentContext for the file components' tests, built on componentTestKit: flatFile
+ * connections opened by the engine's connection registry from real definitions, emitted rows
+ * collected per output, unconnected ones too (or handed to a callback, for tests that must not keep
+ * them), log messages collected.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,13 +11,12 @@ import type { z } from 'zod';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { FlatFileConnection } from '../../../../master-core/protocol/packageFormat';
 import { createConnectionRegistry } from '../../connections/registry';
-import type { TaskContext } from '../../taskApi';
 import type { ComponentContext, ComponentRuntime, Row } from '../types';
+import { createTestComponentContext, createTestTaskContext } from './componentTestKit';
+import type { LoggedMessage } from './componentTestKit';
 
-export interface LoggedMessage {
-  level: 'information' | 'warning' | 'error' | 'progress';
-  message: string;
-}
+export { runSource } from './componentTestKit';
+export type { LoggedMessage } from './componentTestKit';
 
 export interface FileContextOptions {
   workDir: string;
@@ -48,39 +48,17 @@ export function createFileTestContext(options: FileContextOptions): FileTestCont
   const registry = createConnectionRegistry(defs, { workDir: options.workDir, addSecret: () => {} });
   const signal = options.signal ?? new AbortController().signal;
   const messages: LoggedMessage[] = [];
-  const log = (level: LoggedMessage['level']) => (message: string) => messages.push({ level, message });
   const rows = new Map<string, Row[]>();
   const buffers = new Map<string, number[]>();
   const outputs = new Map(Object.entries(options.outputs ?? {}));
-  const unsupported = (what: string) => () => {
-    throw new Error(`${what} is not supported in file component tests`);
-  };
-  const task: TaskContext = {
-    name: 'Data Flow',
-    packagePath: '\\Package\\Data Flow',
-    signal,
-    workDir: options.workDir,
-    nodePath: process.execPath,
-    log: {
-      information: log('information'),
-      warning: log('warning'),
-      error: log('error'),
-      progress: (percent, message = '') => log('progress')(`${percent}% ${message}`.trim()),
-    },
-    evaluate: unsupported('evaluate'),
-    substitute: (text) => text,
-    getVariable: unsupported('getVariable'),
-    setVariable: unsupported('setVariable'),
-    connection: (name, type) => registry.open(name, type),
-    addSecret: () => {},
-  };
-  return {
+  const context = createTestComponentContext({
     name: 'Component',
-    path: '\\Package\\Data Flow\\Component',
     inputs: new Map(Object.entries(options.inputs ?? {})),
     outputs,
-    isConnected: (output) => (options.connected ?? [...outputs.keys()]).includes(output),
-    async emit(output, emitted) {
+    connected: new Set(options.connected ?? outputs.keys()),
+    task: createTestTaskContext({ workDir: options.workDir, signal, messages, registry }),
+    bufferRows: options.bufferRows ?? 1000,
+    record(output, emitted) {
       const sizes = buffers.get(output) ?? [];
       buffers.set(output, sizes);
       sizes.push(emitted.length);
@@ -89,11 +67,9 @@ export function createFileTestContext(options: FileContextOptions): FileTestCont
       rows.set(output, kept);
       for (const row of emitted) kept.push(row);
     },
-    bufferRows: options.bufferRows ?? 1000,
-    signal,
-    task,
-    compile: unsupported('compile'),
-    tempDir: () => mkdtemp(join(options.workDir, 'component-')),
+  });
+  return {
+    ...context,
     rowsOf: (output) => rows.get(output) ?? [],
     buffersOf: (output) => buffers.get(output) ?? [],
     messages,
@@ -108,15 +84,6 @@ export async function runDestination(runtime: ComponentRuntime, rows: readonly R
     for (let i = 0; i < rows.length; i += bufferRows)
       await runtime.receive!('Input', rows.slice(i, i + bufferRows));
     await runtime.end!('Input');
-  } finally {
-    await runtime.close?.();
-  }
-}
-
-/** Runs a source to its end and closes it. */
-export async function runSource(runtime: ComponentRuntime) {
-  try {
-    await runtime.run!();
   } finally {
     await runtime.close?.();
   }

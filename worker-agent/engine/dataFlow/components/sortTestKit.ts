@@ -1,7 +1,8 @@
 /**
- * A real ComponentContext for component tests: the definition is parsed by the package schema,
- * inputs and outputs come from layoutDataFlow over a real data flow, emit records (or hands to a
- * callback) what the component sends, tempDir() is a real directory under os.tmpdir(). Tests then
+ * A real ComponentContext for the Sort and Merge Join tests, built on componentTestKit: the
+ * definition is parsed by the package schema, inputs and outputs come from layoutDataFlow over the
+ * real data flow a test gives, emit records (or hands to a callback) what the component sends,
+ * tempDir() is a real directory under os.tmpdir(). Tests then
  * drive the runtime as the pipeline runner does: receive per buffer, end per input, close.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -10,9 +11,9 @@ import { join } from 'node:path';
 import type { ColumnType, ComponentOf, DataFlowPath } from '../../../../master-core/protocol/dataFlowFormat';
 import { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import { layoutDataFlow } from '../../../../master-core/protocol/dataFlowMetadata';
-import { ScaleOutError } from '../../../../master-core/protocol/errors';
-import type { TaskContext } from '../../taskApi';
 import type { ComponentContext, ComponentRuntime, Row } from '../types';
+import { createTestComponentContext, createTestTaskContext } from './componentTestKit';
+import type { LoggedMessage } from './componentTestKit';
 
 /** A JSON lines source declaring columns: what feeds the component under test. */
 export function testSource(name: string, columns: Record<string, ColumnType>): unknown {
@@ -42,40 +43,12 @@ export interface TestKit<T> {
   emitted(output?: string): Row[];
   /** Sizes of the emitted buffers, in order. */
   readonly bufferSizes: number[];
-  readonly logs: string[];
+  readonly messages: LoggedMessage[];
   abort(reason?: unknown): void;
   /** Files now in the component's temp directory ([] when it never asked for one). */
   tempFiles(): Promise<string[]>;
   /** Removes the temp directory. */
   dispose(): Promise<void>;
-}
-
-function unavailable(what: string): never {
-  throw new ScaleOutError('BAD_REQUEST', `${what} is not available in component tests`);
-}
-
-function taskContext(signal: AbortSignal, logs: string[]): TaskContext {
-  const log = (level: string) => (message: string) => void logs.push(`${level}: ${message}`);
-  return {
-    name: 'Data Flow',
-    packagePath: '\\Package\\Data Flow',
-    signal,
-    workDir: tmpdir(),
-    nodePath: process.execPath,
-    log: {
-      information: log('information'),
-      warning: log('warning'),
-      error: log('error'),
-      progress: (percent, message) => void logs.push(`progress: ${percent} ${message ?? ''}`),
-    },
-    evaluate: () => unavailable('evaluate'),
-    substitute: (text) => text,
-    getVariable: () => unavailable('getVariable'),
-    setVariable: () => unavailable('setVariable'),
-    connection: () => unavailable('connection'),
-    variableNames: () => [],
-    addSecret: () => undefined,
-  };
 }
 
 /** Builds the context of `options.component` from a real data flow; throws on layout problems. */
@@ -90,39 +63,36 @@ export function createTestKit<K extends DataFlowComponent['type']>(
   const definition = components.find((c) => c.name === options.component);
   if (definition?.type !== type) throw new Error(`test data flow has no ${type} named ${options.component}`);
   const controller = new AbortController();
-  const logs: string[] = [];
+  const messages: LoggedMessage[] = [];
   const bufferSizes: number[] = [];
   const emitted = new Map<string, Row[]>();
-  const connected = new Set(
-    layout.paths.filter((p) => p.from.component === definition.name).map((p) => p.from.port),
-  );
   let dir: Promise<string> | undefined;
 
-  const context: ComponentContext = {
+  const context = createTestComponentContext({
     name: definition.name,
-    path: `\\Package\\Data Flow\\${definition.name}`,
     inputs: layout.inputs.get(definition.name)!,
     outputs: layout.outputs.get(definition.name)!,
-    isConnected: (output) => connected.has(output),
-    async emit(output, rows) {
+    connected: new Set(
+      layout.paths.filter((p) => p.from.component === definition.name).map((p) => p.from.port),
+    ),
+    task: createTestTaskContext({ workDir: tmpdir(), signal: controller.signal, messages }),
+    bufferRows: options.bufferRows ?? 10_000,
+    checkTypes: false,
+    record(output, rows) {
       bufferSizes.push(rows.length);
       if (options.onEmit) return options.onEmit(output, rows);
       const list = emitted.get(output) ?? [];
       for (const row of rows) list.push(row);
       emitted.set(output, list);
     },
-    bufferRows: options.bufferRows ?? 10_000,
-    signal: controller.signal,
-    task: taskContext(controller.signal, logs),
-    compile: () => unavailable('compile'),
     tempDir: () => (dir ??= mkdtemp(join(tmpdir(), 'scaleout-component-'))),
-  };
+  });
   return {
     definition: definition as ComponentOf<K>,
     context,
     emitted: (output = 'Output') => emitted.get(output) ?? [],
     bufferSizes,
-    logs,
+    messages,
     abort: (reason) => controller.abort(reason),
     tempFiles: async () => (dir ? readdir(await dir) : []),
     dispose: async () => {

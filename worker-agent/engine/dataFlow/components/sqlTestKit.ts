@@ -1,7 +1,8 @@
 /**
- * A real ComponentContext for the SQL source and destination tests. The inputs and outputs come
- * from layoutDataFlow on a small real data flow (a source -> the destination -> a sink on its
- * Error output; the source -> a sink), connections open through the real registry, and parameters
+ * A real ComponentContext for the SQL source and destination tests, built on componentTestKit. The
+ * inputs and outputs come from layoutDataFlow on a small real data flow (a source -> the
+ * destination -> a sink on its Error output; the source -> a sink), connections open through the
+ * real registry, and parameters
  * evaluate with the real expression interpreter over the kit's variables. `emit` checks each row
  * against its output's layout, records the rows, can be slowed down or interrupted by a hook, and
  * counts how many emits were pending at once (a component that awaits emit never has two).
@@ -9,21 +10,23 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
-import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
-import { layoutDataFlow } from '../../../../master-core/protocol/dataFlowMetadata';
+import type { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ConnectionManagerDef } from '../../../../master-core/protocol/packageFormat';
 import { createConnectionRegistry } from '../../connections/registry';
 import type { ConnectionRegistry } from '../../connections/registry';
-import { evaluateParsed, parsedExpression } from '../../expressions';
 import type { TaskContext, Value } from '../../taskApi';
 import type { ComponentContext, ComponentRuntime, Row } from '../types';
+import {
+  createTestComponentContext,
+  createTestTaskContext,
+  layoutInDataFlow,
+  runSource,
+} from './componentTestKit';
+import type { LoggedMessage } from './componentTestKit';
 
-export interface LoggedMessage {
-  level: 'information' | 'warning' | 'error' | 'progress';
-  message: string;
-}
+export { defineComponent } from './componentTestKit';
+export type { LoggedMessage } from './componentTestKit';
 
 export interface SqlKitOptions {
   /** The destination's input columns (a destination needs them; a source has none). */
@@ -63,50 +66,6 @@ export interface SqlKit {
   dispose(): Promise<void>;
 }
 
-/** Parses a component as a package file would (defaults applied). */
-export function defineComponent<T extends DataFlowComponent['type']>(
-  raw: { type: T } & Record<string, unknown>,
-): ComponentOf<T> {
-  return DataFlowComponent.parse({ description: '', ...raw }) as ComponentOf<T>;
-}
-
-function layoutFor(component: DataFlowComponent, options: SqlKitOptions) {
-  const feeder = {
-    type: 'sqlSource' as const,
-    name: 'Kit feeder',
-    description: '',
-    connection: 'Kit',
-    query: 'SELECT 1',
-    parameters: [],
-    columns: options.input ?? [],
-  };
-  const components: DataFlowComponent[] = options.input ? [feeder, component] : [component];
-  const paths = options.input ? [{ from: feeder.name, to: component.name }] : [];
-  const bare = layoutDataFlow({ components, paths });
-  const outputs = [...(bare.layout.outputs.get(component.name)?.keys() ?? [])];
-  const connected = options.connected ?? outputs;
-  connected.forEach((output, i) => {
-    components.push({
-      type: 'jsonLinesDestination',
-      name: `Kit sink ${i + 1}`,
-      description: '',
-      connection: 'Kit',
-      overwrite: true,
-    });
-    paths.push({ from: `${component.name}.${output}`, to: `Kit sink ${i + 1}` });
-  });
-  const { layout, problems } = layoutDataFlow({ components, paths });
-  if (problems.length > 0)
-    throw new Error(
-      `the test data flow has problems: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-    );
-  return {
-    inputs: layout.inputs.get(component.name)!,
-    outputs: layout.outputs.get(component.name)!,
-    connected: new Set(connected),
-  };
-}
-
 /** A TaskContext over a registry and a variable map, logging into `messages` (also for benches). */
 export function createTaskContext(
   workDir: string,
@@ -115,40 +74,16 @@ export function createTaskContext(
   messages: LoggedMessage[],
   signal: AbortSignal,
 ): TaskContext {
-  const getVariable = (reference: string): Value => {
-    if (!variables.has(reference)) throw new Error(`unknown variable ${reference}`);
-    return variables.get(reference) ?? null;
-  };
-  const log = (level: LoggedMessage['level']) => (message: string) => messages.push({ level, message });
-  return {
-    name: 'Data Flow',
-    packagePath: '\\Package\\Data Flow',
-    signal,
-    workDir,
-    nodePath: process.execPath,
-    log: {
-      information: log('information'),
-      warning: log('warning'),
-      error: log('error'),
-      progress: (percent, message = '') => log('progress')(`${percent}% ${message}`.trim()),
-    },
-    evaluate: (expression) => evaluateParsed(parsedExpression(expression), getVariable),
-    substitute: (text) =>
-      text.replace(/@\[([^\]]+)\]/g, (_m, ref: string) => String(getVariable(ref.trim()))),
-    getVariable,
-    setVariable: (reference, value) => {
-      getVariable(reference);
-      variables.set(reference, value as Value);
-    },
-    connection: (name, type) => registry.open(name, type),
-    variableNames: () => [...variables.keys()],
-    addSecret: () => undefined,
-  };
+  return createTestTaskContext({ workDir, registry, variables, messages, signal });
 }
 
 export async function createSqlKit(component: DataFlowComponent, options: SqlKitOptions): Promise<SqlKit> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'scaleout-sql-')));
-  const layout = layoutFor(component, options);
+  const layout = layoutInDataFlow(
+    component,
+    options.input ? { Input: options.input } : {},
+    options.connected,
+  );
   const messages: LoggedMessage[] = [];
   const registry = createConnectionRegistry(
     options.connections.map((c) => ConnectionManagerDef.parse({ description: '', ...(c as object) })),
@@ -161,18 +96,13 @@ export async function createSqlKit(component: DataFlowComponent, options: SqlKit
   const emits: { output: string; count: number }[] = [];
   let pending = 0;
   let maxPending = 0;
-  const context: ComponentContext = {
+  const context = createTestComponentContext({
+    ...layout,
     name: component.name,
-    path: `\\Package\\Data Flow\\${component.name}`,
-    inputs: layout.inputs,
-    outputs: layout.outputs,
-    isConnected: (output) => layout.connected.has(output),
-    async emit(output, emitted) {
-      const columns = layout.outputs.get(output);
-      if (!columns) throw new Error(`${component.name} has no output ${output}`);
-      for (const row of emitted)
-        if (row.length !== columns.length)
-          throw new Error(`${output}: a row of ${row.length} values for ${columns.length} columns`);
+    task,
+    bufferRows: options.bufferRows ?? 10_000,
+    checkTypes: false,
+    async record(output, emitted) {
       pending += 1;
       maxPending = Math.max(maxPending, pending);
       try {
@@ -185,14 +115,7 @@ export async function createSqlKit(component: DataFlowComponent, options: SqlKit
         pending -= 1;
       }
     },
-    bufferRows: options.bufferRows ?? 10_000,
-    signal: abort.signal,
-    task,
-    compile: () => {
-      throw new Error('the SQL components compile no expressions');
-    },
-    tempDir: () => mkdtemp(join(workDir, 'temp-')),
-  };
+  });
   return {
     context,
     workDir,
@@ -204,13 +127,7 @@ export async function createSqlKit(component: DataFlowComponent, options: SqlKit
       return maxPending;
     },
     out: (output) => rows.get(output) ?? [],
-    async runSource(runtime) {
-      try {
-        await runtime.run?.();
-      } finally {
-        await runtime.close?.();
-      }
-    },
+    runSource,
     async load(runtime, buffers) {
       try {
         for (const buffer of buffers) await runtime.receive?.('Input', buffer);

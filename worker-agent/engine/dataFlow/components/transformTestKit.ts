@@ -1,6 +1,7 @@
 /**
- * A real ComponentContext for transformation tests. The layouts come from layoutDataFlow on a
- * small real data flow (synthetic sources -> the component -> synthetic destinations), so a
+ * A real ComponentContext for transformation tests, built on componentTestKit. The layouts come
+ * from layoutDataFlow on a small real data flow (synthetic sources -> the component -> synthetic
+ * destinations), so a
  * component sees exactly the inputs and outputs the runner gives it; expressions compile with the
  * real parser and interpreter; connections open through the real registry. `emit` checks every
  * row against its output's layout (length and value types) and resolves a tick later, and the kit
@@ -10,9 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
-import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
-import { layoutDataFlow } from '../../../../master-core/protocol/dataFlowMetadata';
+import type { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { COLUMN_SCOPE, parseExpression } from '../../../../master-core/protocol/expressionLanguage';
 import { ConnectionManagerDef } from '../../../../master-core/protocol/packageFormat';
@@ -21,11 +20,16 @@ import type { ConnectionRegistry } from '../../connections/registry';
 import { evaluateParsed } from '../../expressions';
 import type { TaskContext, Value } from '../../taskApi';
 import type { ComponentContext, ComponentFactory, ComponentRuntime, Row } from '../types';
+import {
+  checkRow,
+  createTestComponentContext,
+  createTestTaskContext,
+  layoutInDataFlow,
+} from './componentTestKit';
+import type { LoggedMessage } from './componentTestKit';
 
-export interface LoggedMessage {
-  level: 'information' | 'warning' | 'error' | 'progress';
-  message: string;
-}
+export { defineComponent } from './componentTestKit';
+export type { LoggedMessage } from './componentTestKit';
 
 export interface TransformKitOptions {
   /** Input name -> its columns: "Input" for most, "Input 1", "Input 2"... for Union All. */
@@ -61,121 +65,6 @@ export interface TransformKit {
   dispose(): Promise<void>;
 }
 
-/** Parses a component as a package file would (defaults applied). */
-export function defineComponent<T extends DataFlowComponent['type']>(
-  raw: { type: T } & Record<string, unknown>,
-): ComponentOf<T> {
-  return DataFlowComponent.parse(raw) as ComponentOf<T>;
-}
-
-const ofType: Record<ColumnMeta['dataType'], (v: unknown) => boolean> = {
-  String: (v) => typeof v === 'string',
-  Int32: (v) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31,
-  Int64: (v) => Number.isSafeInteger(v),
-  Double: (v) => typeof v === 'number' && Number.isFinite(v),
-  Decimal: (v) => typeof v === 'number' && Number.isFinite(v),
-  Boolean: (v) => typeof v === 'boolean',
-  DateTime: (v) => v instanceof Date && !Number.isNaN(v.getTime()),
-  Bytes: (v) => Buffer.isBuffer(v),
-};
-
-/** Throws unless the row is laid out as the columns say (the runner's contract). */
-export function checkRow(row: Row, columns: readonly ColumnMeta[], where: string): void {
-  if (!Array.isArray(row) || row.length !== columns.length)
-    throw new Error(`${where}: a row of ${row?.length} values for ${columns.length} columns`);
-  columns.forEach((column, i) => {
-    const value = row[i];
-    if (value !== null && !ofType[column.dataType](value))
-      throw new Error(`${where}: column ${column.name} (${column.dataType}) holds ${String(value)}`);
-  });
-}
-
-/** The component's layout inside source(s) -> component -> destination per connected output. */
-function layoutFor(component: DataFlowComponent, options: TransformKitOptions) {
-  const sources = Object.entries(options.inputs).map(([input, columns], i) => ({
-    input,
-    source: {
-      type: 'sqlSource' as const,
-      name: `Kit source ${i + 1}`,
-      description: '',
-      connection: 'Kit',
-      query: 'SELECT 1',
-      parameters: [],
-      columns,
-    },
-  }));
-  const into = (input: string) =>
-    component.type === 'unionAll' || input === 'Input' ? component.name : `${component.name}.${input}`;
-  const inPaths = sources.map((s) => ({ from: s.source.name, to: into(s.input) }));
-  const bare = layoutDataFlow({ components: [...sources.map((s) => s.source), component], paths: inPaths });
-  const outputNames = [...(bare.layout.outputs.get(component.name)?.keys() ?? [])];
-  const connected = options.connected ?? outputNames;
-  const sinks = connected.map((output, i) => ({
-    type: 'jsonLinesDestination' as const,
-    name: `Kit sink ${i + 1}`,
-    description: '',
-    connection: 'Kit',
-    overwrite: true,
-  }));
-  const outPaths = connected.map((output, i) => ({
-    from: `${component.name}.${output}`,
-    to: sinks[i]!.name,
-  }));
-  const { layout, problems } = layoutDataFlow({
-    components: [...sources.map((s) => s.source), component, ...sinks],
-    paths: [...inPaths, ...outPaths],
-  });
-  if (problems.length > 0)
-    throw new Error(
-      `the test data flow has problems: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-    );
-  return {
-    inputs: layout.inputs.get(component.name)!,
-    outputs: layout.outputs.get(component.name)!,
-    connected: new Set(connected),
-  };
-}
-
-function createTaskContext(
-  workDir: string,
-  registry: ConnectionRegistry,
-  variables: Map<string, Value>,
-  messages: LoggedMessage[],
-  signal: AbortSignal,
-): TaskContext {
-  const getVariable = (reference: string): Value => {
-    if (!variables.has(reference)) throw new Error(`unknown variable ${reference}`);
-    return variables.get(reference) ?? null;
-  };
-  const log = (level: LoggedMessage['level']) => (message: string) => messages.push({ level, message });
-  return {
-    name: 'Data Flow',
-    packagePath: '\\Package\\Data Flow',
-    signal,
-    workDir,
-    nodePath: process.execPath,
-    log: {
-      information: log('information'),
-      warning: log('warning'),
-      error: log('error'),
-      progress: (percent, message = '') => log('progress')(`${percent}% ${message}`.trim()),
-    },
-    evaluate: () => {
-      throw new Error('data flow components compile expressions with context.compile');
-    },
-    substitute: (text) =>
-      text.replace(/@\[([^\]]+)\]/g, (_m, ref: string) => String(getVariable(ref.trim()) ?? '')),
-    getVariable,
-    setVariable: (reference, value) => {
-      getVariable(reference);
-      variables.set(reference, value as Value);
-    },
-    connection: (name, type) => registry.open(name, type),
-    variableNames: () => [...variables.keys()],
-    addSecret: () => undefined,
-  };
-}
-
 /** compile() as the runner does it: [Column] -> the row's value, @[Scope::X] -> read once now. */
 function compileWith(
   inputs: ReadonlyMap<string, readonly ColumnMeta[]>,
@@ -207,7 +96,7 @@ export async function createTransformKit(
   options: TransformKitOptions,
 ): Promise<TransformKit> {
   const workDir = await mkdtemp(join(tmpdir(), 'scaleout-transform-'));
-  const layout = layoutFor(component, options);
+  const layout = layoutInDataFlow(component, options.inputs, options.connected);
   const messages: LoggedMessage[] = [];
   const variables = new Map<string, Value>(Object.entries(options.variables ?? {}));
   const registry = createConnectionRegistry(
@@ -215,20 +104,22 @@ export async function createTransformKit(
     { workDir, addSecret: () => undefined },
   );
   const abort = new AbortController();
-  const task = createTaskContext(workDir, registry, variables, messages, abort.signal);
+  const task: TaskContext = {
+    ...createTestTaskContext({ workDir, signal: abort.signal, messages, registry, variables }),
+    evaluate: () => {
+      throw new Error('data flow components compile expressions with context.compile');
+    },
+  };
   const rows = new Map<string, Row[]>();
   const emits: { output: string; count: number }[] = [];
   let pending = 0;
-  const context: ComponentContext = {
+  const context = createTestComponentContext({
+    ...layout,
     name: component.name,
-    path: `\\Package\\Data Flow\\${component.name}`,
-    inputs: layout.inputs,
-    outputs: layout.outputs,
-    isConnected: (output) => layout.connected.has(output),
-    emit: async (output, emitted) => {
-      const columns = layout.outputs.get(output);
-      if (!columns) throw new Error(`${component.name} has no output ${output}`);
-      emitted.forEach((row, i) => checkRow(row, columns, `${output} row ${i}`));
+    task,
+    bufferRows: options.bufferRows ?? 10_000,
+    compile: compileWith(layout.inputs, task),
+    async record(output, emitted) {
       if (!layout.connected.has(output) || emitted.length === 0) return;
       emits.push({ output, count: emitted.length });
       rows.set(output, [...(rows.get(output) ?? []), ...emitted.map((r) => [...r])]);
@@ -236,12 +127,7 @@ export async function createTransformKit(
       await new Promise((resolve) => setImmediate(resolve));
       pending -= 1;
     },
-    bufferRows: options.bufferRows ?? 10_000,
-    signal: abort.signal,
-    task,
-    compile: compileWith(layout.inputs, task),
-    tempDir: () => mkdtemp(join(workDir, 'temp-')),
-  };
+  });
   const settled = (what: string) => {
     if (pending > 0) throw new Error(`${what} returned before ${pending} emit(s) resolved: await emit`);
   };
