@@ -98,6 +98,16 @@ test('the ETL sample’s Data Flow runs on the local worker; rows per path are i
   expect(dataStatistics).toContainEqual(
     expect.objectContaining({ name: 'Count loaded.Output -> Warehouse table.Input', rowsSent: 1940 }),
   );
+  // The execution's Performance page shows the same, and every task's run on one time axis.
+  await page.getByTestId(`status-${id}`).dblclick();
+  await page.getByTestId(`execution-page-performance-${id}`).click();
+  const paths = page.getByTestId(`dataflow-paths-${id}`);
+  await expect(paths.getByRole('row', { name: /Sales CSV\.Output -> Amount\.Input.*1,980/ })).toBeVisible();
+  await expect(
+    paths.getByRole('row', { name: /Count loaded\.Output -> Warehouse table\.Input.*1,940/ }),
+  ).toBeVisible();
+  await expect(page.getByTestId('timeline-\\Package\\Load sales')).toContainText('Success');
+  await expect(page.getByTestId(`dataflow-components-${id}`)).toContainText('Warehouse table');
 });
 
 test('without a token the console asks to connect and shows no catalog', async ({ page }) => {

@@ -3,7 +3,8 @@ import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
 import Divider from '@mui/material/Divider';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import Typography from '@mui/material/Typography';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
 import { DataGrid, useGridApiRef } from '@mui/x-data-grid';
 import type { GridColDef, GridPaginationModel } from '@mui/x-data-grid';
 import { useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ import { useExecutionMessages } from '../hooks/useExecutionMessages';
 import { formatClockTime, formatTime } from '../state/displayFormat';
 import { ExecutionSummary } from './ExecutionSummary';
 import { ExecutionControls } from './ExecutionControls';
+import { ExecutionPerformance } from './ExecutionPerformance';
 import { FillBox } from './FillBox';
 
 const PAGE_SIZE = 100;
@@ -52,11 +54,15 @@ const columns: GridColDef<MessageRow>[] = [
   },
 ];
 
-/** The "Execution <id>" tab: the execution's facts and its messages, following new ones live. */
+/**
+ * The "Execution <id>" tab: the execution's facts, then its messages (following new ones live) or
+ * its Performance page (task durations, Data Flow rows per path).
+ */
 export function ExecutionView({ executionId }: { executionId: number }) {
   const { execution, error: executionError } = useExecution(executionId);
   const { messages, error: messagesError } = useExecutionMessages(executionId);
   const [follow, setFollow] = useState(true);
+  const [page, setPage] = useState<'messages' | 'performance'>('messages');
   const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: PAGE_SIZE });
   const apiRef = useGridApiRef();
 
@@ -79,44 +85,69 @@ export function ExecutionView({ executionId }: { executionId: number }) {
         </Alert>
       )}
       <Divider />
-      <Box sx={{ display: 'flex', alignItems: 'center', px: 1 }}>
-        <Typography variant="subtitle2" sx={{ flex: 1 }}>
-          {`Messages (${messages.length})`}
-        </Typography>
-        <FormControlLabel
-          label="Follow new messages"
-          control={
-            <Checkbox
-              checked={follow}
-              onChange={(e) => setFollow(e.target.checked)}
-              slotProps={{ input: { ...{ 'data-testid': `messages-follow-${executionId}` } } }}
-            />
-          }
+      <Tabs
+        value={page}
+        onChange={(_e, value: 'messages' | 'performance') => setPage(value)}
+        sx={{ minHeight: 36, px: 1 }}
+      >
+        <Tab
+          value="messages"
+          label={`Messages (${messages.length})`}
+          sx={{ minHeight: 36 }}
+          data-testid={`execution-page-messages-${executionId}`}
         />
-      </Box>
-      {messagesError && (
-        <Alert severity="error" sx={{ mx: 1, mb: 1 }}>
-          {messagesError}
-        </Alert>
+        <Tab
+          value="performance"
+          label="Performance"
+          sx={{ minHeight: 36 }}
+          data-testid={`execution-page-performance-${executionId}`}
+        />
+      </Tabs>
+      {page === 'performance' && execution && (
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          <ExecutionPerformance execution={execution} />
+        </Box>
       )}
-      <FillBox testId={`messages-${executionId}`}>
-        <DataGrid
-          apiRef={apiRef}
-          rows={messages}
-          columns={columns}
-          getRowId={(row) => row.messageId}
-          density="compact"
-          paginationModel={pagination}
-          onPaginationModelChange={(model) => {
-            // Paging back through older messages stops following.
-            if (model.page < Math.ceil(messages.length / model.pageSize) - 1) setFollow(false);
-            setPagination(model);
-          }}
-          pageSizeOptions={[25, 50, 100]}
-          disableRowSelectionOnClick
-          sx={{ border: 0, bgcolor: 'background.paper' }}
-        />
-      </FillBox>
+      {page === 'messages' && (
+        <>
+          <Box sx={{ display: 'flex', alignItems: 'center', px: 1 }}>
+            <Box sx={{ flex: 1 }} />
+            <FormControlLabel
+              label="Follow new messages"
+              control={
+                <Checkbox
+                  checked={follow}
+                  onChange={(e) => setFollow(e.target.checked)}
+                  slotProps={{ input: { ...{ 'data-testid': `messages-follow-${executionId}` } } }}
+                />
+              }
+            />
+          </Box>
+          {messagesError && (
+            <Alert severity="error" sx={{ mx: 1, mb: 1 }}>
+              {messagesError}
+            </Alert>
+          )}
+          <FillBox testId={`messages-${executionId}`}>
+            <DataGrid
+              apiRef={apiRef}
+              rows={messages}
+              columns={columns}
+              getRowId={(row) => row.messageId}
+              density="compact"
+              paginationModel={pagination}
+              onPaginationModelChange={(model) => {
+                // Paging back through older messages stops following.
+                if (model.page < Math.ceil(messages.length / model.pageSize) - 1) setFollow(false);
+                setPagination(model);
+              }}
+              pageSizeOptions={[25, 50, 100]}
+              disableRowSelectionOnClick
+              sx={{ border: 0, bgcolor: 'background.paper' }}
+            />
+          </FillBox>
+        </>
+      )}
     </Box>
   );
 }
