@@ -74,7 +74,17 @@ test('a failing execution shows Failed, and its messages say why', async ({ page
   const status = page.getByTestId(`status-${id}`);
   await expect(status).toHaveText('Failed');
   await status.dblclick();
-  await expect(page.getByTestId(`messages-${id}`)).toContainText('ShouldFail was set: failing on purpose');
+  const messages = page.getByTestId(`messages-${id}`);
+  await expect(messages).toContainText('ShouldFail was set: failing on purpose');
+  // Only the errors: the failure and TaskFailed, none of the start and end messages.
+  await page.getByRole('combobox', { name: 'Show' }).click();
+  await page.getByTestId('messages-kind-option-errors').click();
+  await expect(messages.getByRole('row')).toHaveCount(3); // the header and two messages
+  await expect(messages).toContainText('Build message failed.');
+  await expect(messages).not.toContainText('starting (script task)');
+  // A search on top of that finds nothing for text that is not there.
+  await page.getByTestId(`messages-search-${id}`).fill('no such text');
+  await expect(messages.getByRole('row')).toHaveCount(1);
 });
 
 test('the ETL sample’s Data Flow runs on the local worker; rows per path are in its statistics', async ({

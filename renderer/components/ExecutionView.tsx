@@ -3,6 +3,8 @@ import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
 import Divider from '@mui/material/Divider';
 import FormControlLabel from '@mui/material/FormControlLabel';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import { DataGrid, useGridApiRef } from '@mui/x-data-grid';
@@ -13,6 +15,8 @@ import { MessageType, messageTypeNames } from '../../master-core/protocol/codes'
 import { useExecution } from '../hooks/useExecution';
 import { useExecutionMessages } from '../hooks/useExecutionMessages';
 import { formatClockTime, formatTime } from '../state/displayFormat';
+import { MESSAGE_KINDS, filterMessages } from '../state/messageFilter';
+import type { MessageKind } from '../state/messageFilter';
 import { ExecutionSummary } from './ExecutionSummary';
 import { ExecutionControls } from './ExecutionControls';
 import { ExecutionPerformance } from './ExecutionPerformance';
@@ -63,17 +67,20 @@ export function ExecutionView({ executionId }: { executionId: number }) {
   const { messages, error: messagesError } = useExecutionMessages(executionId);
   const [follow, setFollow] = useState(true);
   const [page, setPage] = useState<'messages' | 'performance'>('messages');
+  const [kind, setKind] = useState<MessageKind>('all');
+  const [search, setSearch] = useState('');
+  const shown = filterMessages(messages, kind, search);
   const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: PAGE_SIZE });
   const apiRef = useGridApiRef();
 
   // Following: show the last page and scroll to its end whenever messages arrive.
-  const lastPage = Math.max(0, Math.ceil(messages.length / pagination.pageSize) - 1);
+  const lastPage = Math.max(0, Math.ceil(shown.length / pagination.pageSize) - 1);
   useEffect(() => {
     if (!follow) return;
     setPagination((p) => (p.page === lastPage ? p : { ...p, page: lastPage }));
     const frame = requestAnimationFrame(() => apiRef.current?.scroll({ top: Number.MAX_SAFE_INTEGER }));
     return () => cancelAnimationFrame(frame);
-  }, [follow, lastPage, messages.length, apiRef]);
+  }, [follow, lastPage, shown.length, apiRef]);
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
@@ -110,7 +117,28 @@ export function ExecutionView({ executionId }: { executionId: number }) {
       )}
       {page === 'messages' && (
         <>
-          <Box sx={{ display: 'flex', alignItems: 'center', px: 1 }}>
+          <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1 }}>
+            <TextField
+              select
+              label="Show"
+              value={kind}
+              onChange={(e) => setKind(e.target.value as MessageKind)}
+              sx={{ width: 200 }}
+              slotProps={{ htmlInput: { 'data-testid': `messages-kind-${executionId}` } }}
+            >
+              {Object.entries(MESSAGE_KINDS).map(([value, { label }]) => (
+                <MenuItem key={value} value={value} data-testid={`messages-kind-option-${value}`}>
+                  {label}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField
+              label="Search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              sx={{ width: 260 }}
+              slotProps={{ htmlInput: { 'data-testid': `messages-search-${executionId}` } }}
+            />
             <Box sx={{ flex: 1 }} />
             <FormControlLabel
               label="Follow new messages"
@@ -131,14 +159,14 @@ export function ExecutionView({ executionId }: { executionId: number }) {
           <FillBox testId={`messages-${executionId}`}>
             <DataGrid
               apiRef={apiRef}
-              rows={messages}
+              rows={shown}
               columns={columns}
               getRowId={(row) => row.messageId}
               density="compact"
               paginationModel={pagination}
               onPaginationModelChange={(model) => {
                 // Paging back through older messages stops following.
-                if (model.page < Math.ceil(messages.length / model.pageSize) - 1) setFollow(false);
+                if (model.page < Math.ceil(shown.length / model.pageSize) - 1) setFollow(false);
                 setPagination(model);
               }}
               pageSizeOptions={[25, 50, 100]}
