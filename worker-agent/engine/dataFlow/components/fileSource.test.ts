@@ -1,14 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completeLength, decodeUtf8, readTextChunks } from './fileSource';
-import { createTempFolder } from './fileTestKit';
+import { useTempFolder } from './fileTestKit';
 
-let folder: Awaited<ReturnType<typeof createTempFolder>>;
-beforeAll(async () => {
-  folder = await createTempFolder();
-});
-afterAll(() => folder.remove());
+const folder = useTempFolder();
 
 async function readAll(bytes: Buffer, encoding: BufferEncoding) {
   const path = join(folder.path, 'text.bin');

@@ -4,15 +4,18 @@
  * collected per output, unconnected ones too (or handed to a callback, for tests that must not keep
  * them), log messages collected.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { z } from 'zod';
+import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
+import { SOURCE_ERROR_COLUMNS } from '../../../../master-core/protocol/dataFlowMetadata';
 import { FlatFileConnection } from '../../../../master-core/protocol/packageFormat';
 import { createConnectionRegistry } from '../../connections/registry';
-import type { ComponentContext, ComponentRuntime, Row } from '../types';
-import { createTestComponentContext, createTestTaskContext } from './componentTestKit';
+import type { ComponentContext, ComponentFactory, ComponentRuntime, Row } from '../types';
+import { createTestComponentContext, createTestTaskContext, runSource } from './componentTestKit';
 import type { LoggedMessage } from './componentTestKit';
 
 export { runSource } from './componentTestKit';
@@ -89,8 +92,53 @@ export async function runDestination(runtime: ComponentRuntime, rows: readonly R
   }
 }
 
+export interface FileSourceRun extends Omit<FileContextOptions, 'connections' | 'outputs'> {
+  /** The file the source reads (relative to workDir, or absolute). */
+  file: string;
+  /** Written to the file first; when absent the file is read as it is. */
+  content?: string | Buffer;
+  /** The connection's other properties: delimiter, textQualifier, encoding... */
+  connection?: Omit<z.input<typeof FlatFileConnection>, 'type' | 'name' | 'connectionString'>;
+  /** Default: Output (the source's columns) and Error (SOURCE_ERROR_COLUMNS). */
+  outputs?: Record<string, ColumnMeta[]>;
+}
+
+/**
+ * Runs a file source over its file, as a package would: through a flatFile connection of the
+ * name the source gives; returns the context with what the source emitted and logged.
+ */
+export async function runFileSource<D extends ComponentOf<'flatFileSource' | 'jsonLinesSource'>>(
+  factory: ComponentFactory<D>,
+  def: D,
+  { file, content, connection, ...options }: FileSourceRun,
+): Promise<FileTestContext> {
+  if (content !== undefined) await writeFile(resolve(options.workDir, file), content);
+  const context = createFileTestContext({
+    connections: [{ name: def.connection, connectionString: file, ...connection }],
+    outputs: { Output: def.columns, Error: [...SOURCE_ERROR_COLUMNS] },
+    ...options,
+  });
+  await runSource(factory(def, context));
+  return context;
+}
+
 /** A fresh folder under the system temp folder; `remove` deletes it. */
 export async function createTempFolder(prefix = 'scaleout-files-') {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** A fresh folder for the tests of this file: made before they run, removed after. */
+export function useTempFolder(prefix?: string): { readonly path: string } {
+  let folder: Awaited<ReturnType<typeof createTempFolder>> | undefined;
+  beforeAll(async () => {
+    folder = await createTempFolder(prefix);
+  });
+  afterAll(() => folder?.remove());
+  return {
+    get path() {
+      if (!folder) throw new Error('the temp folder exists while the tests run');
+      return folder.path;
+    },
+  };
 }

@@ -1,21 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnDef } from '../../../../master-core/protocol/dataFlowFormat';
 import { FlatFileDestination, FlatFileSource } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import type { Row } from '../types';
 import { openFileSink } from './fileSink';
-import { createFileTestContext, createTempFolder, runDestination, runSource } from './fileTestKit';
+import { createFileTestContext, runDestination, runFileSource, useTempFolder } from './fileTestKit';
 import { createFlatFileDestination, isoText } from './flatFileDestination';
 import { createFlatFileSource } from './flatFileSource';
 
-let folder: Awaited<ReturnType<typeof createTempFolder>>;
-beforeAll(async () => {
-  folder = await createTempFolder();
-});
-afterAll(() => folder.remove());
+const folder = useTempFolder();
 
 type Connection = {
   delimiter?: string;
@@ -199,13 +195,12 @@ describe('flat file round trip', () => {
         connection: 'Out file',
         columns,
       });
-      const context = createFileTestContext({
+      const context = await runFileSource(createFlatFileSource, def, {
         workDir: folder.path,
-        connections: [{ name: 'Out file', connectionString: 'trip.csv', ...connection }],
-        outputs: { Output: columns },
+        file: 'trip.csv',
+        connection,
         bufferRows: 1000,
       });
-      await runSource(createFlatFileSource(def, context));
       expect(context.rowsOf('Output')).toEqual(rows);
       expect(context.buffersOf('Output')).toEqual([1000, 1000, 500]);
     }

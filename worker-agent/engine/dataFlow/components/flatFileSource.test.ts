@@ -1,24 +1,20 @@
 import { createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlatFileSource } from '../../../../master-core/protocol/dataFlowFormat';
 import { SOURCE_ERROR_COLUMNS } from '../../../../master-core/protocol/dataFlowMetadata';
-import type { FileContextOptions } from './fileTestKit';
-import { createFileTestContext, createTempFolder, runSource } from './fileTestKit';
+import type { FileSourceRun } from './fileTestKit';
+import { runFileSource, useTempFolder } from './fileTestKit';
 import { createFlatFileSource } from './flatFileSource';
 
 type SourceInput = Partial<z.input<typeof FlatFileSource>>;
 type ConnectionInput = { delimiter?: string; textQualifier?: string; columnNamesInFirstDataRow?: boolean };
 
-let folder: Awaited<ReturnType<typeof createTempFolder>>;
-beforeAll(async () => {
-  folder = await createTempFolder();
-});
-afterAll(() => folder.remove());
+const folder = useTempFolder();
 
 const ORDER_COLUMNS = [
   { name: 'Id', dataType: 'Int32' },
@@ -31,9 +27,8 @@ async function run(
   content: string | Buffer,
   component: SourceInput = {},
   connection: ConnectionInput & { encoding?: 'utf8' | 'utf16le' | 'latin1' | 'ascii' } = {},
-  options: Partial<FileContextOptions> = {},
+  options: Partial<FileSourceRun> = {},
 ) {
-  await writeFile(join(folder.path, 'orders.csv'), content);
   const def = FlatFileSource.parse({
     name: 'Orders',
     type: 'flatFileSource',
@@ -41,14 +36,13 @@ async function run(
     columns: ORDER_COLUMNS,
     ...component,
   });
-  const context = createFileTestContext({
+  return runFileSource(createFlatFileSource, def, {
     workDir: folder.path,
-    connections: [{ name: 'Orders file', connectionString: 'orders.csv', ...connection }],
-    outputs: { Output: def.columns, Error: [...SOURCE_ERROR_COLUMNS] },
+    file: 'orders.csv',
+    content,
+    connection,
     ...options,
   });
-  await runSource(createFlatFileSource(def, context));
-  return context;
 }
 
 describe('flat file source: columns and types', () => {
@@ -246,14 +240,9 @@ describe('flat file source: text', () => {
       connection: 'Missing',
       columns: ORDER_COLUMNS,
     });
-    const context = createFileTestContext({
-      workDir: folder.path,
-      connections: [{ name: 'Missing', connectionString: 'missing.csv' }],
-      outputs: { Output: [] },
-    });
-    await expect(runSource(createFlatFileSource(def, context))).rejects.toThrow(
-      `the file ${join(folder.path, 'missing.csv')} does not exist`,
-    );
+    await expect(
+      runFileSource(createFlatFileSource, def, { workDir: folder.path, file: 'missing.csv' }),
+    ).rejects.toThrow(`the file ${join(folder.path, 'missing.csv')} does not exist`);
   });
 });
 
@@ -393,10 +382,10 @@ describe('flat file source: a large file', () => {
       let last: unknown[] = [];
       const baseline = process.memoryUsage().rss;
       let peak = baseline;
-      const context = createFileTestContext({
+      const started = performance.now();
+      const context = await runFileSource(createFlatFileSource, def, {
         workDir: folder.path,
-        connections: [{ name: 'Large file', connectionString: path }],
-        outputs: { Output: def.columns },
+        file: path,
         bufferRows: 10_000,
         onEmit: (_output, emitted) => {
           rows += emitted.length;
@@ -404,8 +393,6 @@ describe('flat file source: a large file', () => {
           peak = Math.max(peak, process.memoryUsage().rss);
         },
       });
-      const started = performance.now();
-      await runSource(createFlatFileSource(def, context));
       const seconds = (performance.now() - started) / 1000;
       expect(rows).toBe(1_000_000);
       expect(last).toEqual([

@@ -1,18 +1,14 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnDef } from '../../../../master-core/protocol/dataFlowFormat';
 import { JsonLinesDestination, JsonLinesSource } from '../../../../master-core/protocol/dataFlowFormat';
 import type { Row } from '../types';
-import { createFileTestContext, createTempFolder, runDestination, runSource } from './fileTestKit';
+import { createFileTestContext, runDestination, runFileSource, useTempFolder } from './fileTestKit';
 import { createJsonLinesDestination } from './jsonLinesDestination';
 import { createJsonLinesSource } from './jsonLinesSource';
 
-let folder: Awaited<ReturnType<typeof createTempFolder>>;
-beforeAll(async () => {
-  folder = await createTempFolder();
-});
-afterAll(() => folder.remove());
+const folder = useTempFolder();
 
 const COLUMNS: ColumnDef[] = [
   { name: 'Id', dataType: 'Int64' },
@@ -92,12 +88,11 @@ describe('JSON lines destination', () => {
       connection: 'Out file',
       columns: COLUMNS,
     });
-    const context = createFileTestContext({
+    const context = await runFileSource(createJsonLinesSource, def, {
       workDir: folder.path,
-      connections: [{ name: 'Out file', connectionString: 'trip.jsonl', encoding: 'utf16le' }],
-      outputs: { Output: COLUMNS },
+      file: 'trip.jsonl',
+      connection: { encoding: 'utf16le' },
     });
-    await runSource(createJsonLinesSource(def, context));
     expect(context.rowsOf('Output')).toEqual(rows);
   });
 });

@@ -1,18 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonLinesSource } from '../../../../master-core/protocol/dataFlowFormat';
-import { SOURCE_ERROR_COLUMNS } from '../../../../master-core/protocol/dataFlowMetadata';
-import type { FileContextOptions } from './fileTestKit';
-import { createFileTestContext, createTempFolder, runSource } from './fileTestKit';
+import { runFileSource, useTempFolder } from './fileTestKit';
 import { createJsonLinesSource } from './jsonLinesSource';
 
-let folder: Awaited<ReturnType<typeof createTempFolder>>;
-beforeAll(async () => {
-  folder = await createTempFolder();
-});
-afterAll(() => folder.remove());
+const folder = useTempFolder();
 
 const EVENT_COLUMNS = [
   { name: 'Id', dataType: 'Int32' },
@@ -20,13 +12,12 @@ const EVENT_COLUMNS = [
   { name: 'Amount', dataType: 'Int32' },
 ] as const;
 
+/** Writes events.jsonl and runs a JSON lines source over it. */
 async function run(
   content: string | Buffer,
   component: Partial<z.input<typeof JsonLinesSource>> = {},
   encoding: 'utf8' | 'utf16le' | 'latin1' | 'ascii' = 'utf8',
-  options: Partial<FileContextOptions> = {},
 ) {
-  await writeFile(join(folder.path, 'events.jsonl'), content);
   const def = JsonLinesSource.parse({
     name: 'Events',
     type: 'jsonLinesSource',
@@ -34,14 +25,12 @@ async function run(
     columns: EVENT_COLUMNS,
     ...component,
   });
-  const context = createFileTestContext({
+  return runFileSource(createJsonLinesSource, def, {
     workDir: folder.path,
-    connections: [{ name: 'Events file', connectionString: 'events.jsonl', encoding }],
-    outputs: { Output: def.columns, Error: [...SOURCE_ERROR_COLUMNS] },
-    ...options,
+    file: 'events.jsonl',
+    content,
+    connection: { encoding },
   });
-  await runSource(createJsonLinesSource(def, context));
-  return context;
 }
 
 describe('JSON lines source', () => {

@@ -1,27 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
-import { startPostgres } from '../../../test/fixtures/postgresServer';
-import type { PostgresServer } from '../../../test/fixtures/postgresServer';
 import type { SqlDataConnection } from '../../connections/types';
 import type { Row } from '../types';
 import { ROW_ERROR_CODES, RowError } from '../types';
 import { createSqlDestination } from './sqlDestination';
-import { createSqlKit, defineComponent } from './sqlTestKit';
+import { createSqlKit, defineComponent, useSqlTestBed } from './sqlTestKit';
 import type { SqlKit, SqlKitOptions } from './sqlTestKit';
 
-let workDir: string;
-let server: PostgresServer;
-beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'scaleout-sqldest-'));
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const bed = useSqlTestBed('scaleout-sqldest-');
 
 const input: ColumnMeta[] = [
   { name: 'Id', dataType: 'Int32' },
@@ -66,7 +52,7 @@ const dialects = [
   },
   {
     name: 'PostgreSQL',
-    connection: () => ({ name: 'Db', type: 'postgresql', connectionString: server.url }),
+    connection: () => ({ name: 'Db', type: 'postgresql', connectionString: bed.server.url }),
     strictTable: (t: string) =>
       `CREATE TABLE ${t} ("Id" integer PRIMARY KEY, "Name" text NOT NULL, "Amount" float8 CHECK ("Amount" >= 0), "At" timestamptz, "Active" boolean, "Raw" bytea)`,
     stored: (r: Record<string, unknown>) => r,
@@ -98,7 +84,7 @@ describe.each(dialects)('SQL destination on $name', (dialect) => {
     const kit = await createSqlKit(component, {
       connections: [dialect.connection()],
       input,
-      workDir,
+      workDir: bed.workDir,
       ...options,
     });
     kits.push(kit);

@@ -1,26 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnDef } from '../../../../master-core/protocol/dataFlowFormat';
-import { startPostgres } from '../../../test/fixtures/postgresServer';
-import type { PostgresServer } from '../../../test/fixtures/postgresServer';
 import type { Value } from '../../taskApi';
 import { ROW_ERROR_CODES, RowError } from '../types';
 import { checkQueryColumns, createSqlSource, queryRowConverter } from './sqlSource';
-import { createSqlKit, defineComponent } from './sqlTestKit';
+import { createSqlKit, defineComponent, useSqlTestBed } from './sqlTestKit';
 import type { SqlKit, SqlKitOptions } from './sqlTestKit';
 
-let workDir: string;
-let server: PostgresServer;
-beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'scaleout-sqlsource-'));
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const bed = useSqlTestBed('scaleout-sqlsource-');
 
 /** Each database: its connection manager, how it writes the n-th placeholder, its test table. */
 const dialects = [
@@ -38,7 +24,7 @@ const dialects = [
   },
   {
     name: 'PostgreSQL',
-    connection: () => ({ name: 'Db', type: 'postgresql', connectionString: server.url }),
+    connection: () => ({ name: 'Db', type: 'postgresql', connectionString: bed.server.url }),
     p: (n: number) => `$${n}`,
     setup: `DROP TABLE IF EXISTS items; CREATE TABLE items AS SELECT x AS id, 'item ' || x AS label,
       x % 2 = 1 AS flag, timestamptz '2024-03-01 10:30:00Z' + (x % 9) * interval '1 day' AS at,
@@ -66,7 +52,11 @@ describe.each(dialects)('SQL source on $name', (dialect) => {
       columns,
       ...raw,
     });
-    const kit = await createSqlKit(component, { connections: [dialect.connection()], workDir, ...options });
+    const kit = await createSqlKit(component, {
+      connections: [dialect.connection()],
+      workDir: bed.workDir,
+      ...options,
+    });
     kits.push(kit);
     return { kit, runtime: createSqlSource(component, kit.context) };
   }
@@ -177,7 +167,7 @@ it('keeps memory bounded on a large result: only a buffer at a time is held', as
   let rows = 0;
   const kit = await createSqlKit(component, {
     connections: [{ name: 'Db', type: 'sqlite', connectionString: 'big.db' }],
-    workDir,
+    workDir: bed.workDir,
     bufferRows: 2_000,
     discardRows: true,
     onEmit: (_output, emitted) => {

@@ -7,12 +7,16 @@
  * against its output's layout, records the rows, can be slowed down or interrupted by a hook, and
  * counts how many emits were pending at once (a component that awaits emit never has two).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ConnectionManagerDef } from '../../../../master-core/protocol/packageFormat';
+import { startPostgres } from '../../../test/fixtures/postgresServer';
+import type { PostgresServer } from '../../../test/fixtures/postgresServer';
 import { createConnectionRegistry } from '../../connections/registry';
 import type { ConnectionRegistry } from '../../connections/registry';
 import type { TaskContext, Value } from '../../taskApi';
@@ -139,6 +143,35 @@ export async function createSqlKit(component: DataFlowComponent, options: SqlKit
     async dispose() {
       await registry.closeAll();
       if (!options.workDir) await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What the SQL tests of a file share: a work directory (SQLite files go there) and a PostgreSQL
+ * server, made before the tests run and removed after.
+ */
+export function useSqlTestBed(prefix: string): { readonly workDir: string; readonly server: PostgresServer } {
+  let workDir: string | undefined;
+  let server: PostgresServer | undefined;
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), prefix));
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the SQL test bed exists while the tests run');
+    return value;
+  };
+  return {
+    get workDir() {
+      return ready(workDir);
+    },
+    get server() {
+      return ready(server);
     },
   };
 }
