@@ -7,6 +7,7 @@ import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { defaultDataDir } from './paths';
 import { runMaster } from './commands/master';
 import { registerWorkerCommand } from './commands/worker';
+import { registerWorkerInstallCommands } from './commands/workerInstall';
 import { registerEnrolCommands } from './commands/enrolCommands';
 import { deploy, listExecutions, logs, run } from './commands/client';
 
@@ -52,7 +53,7 @@ export function buildProgram(): Command {
     )
     .action((flags) => runMaster(flags));
 
-  registerWorkerCommand(program);
+  registerWorkerInstallCommands(registerWorkerCommand(program));
 
   withConnection(program.command('deploy <project-dir>'))
     .description('validate a project folder and deploy it as a new version')
