@@ -10,6 +10,7 @@ import { link, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ScaleOutError } from '../../../../master-core/protocol/errors';
+import type { ComponentRuntime, Row } from '../types';
 
 export interface FileSink {
   /** Writes text; resolves at once, or when the stream has drained if its buffer is full. */
@@ -89,6 +90,33 @@ export async function openFileSink(
       stream.destroy();
       await finished(stream).catch(() => undefined);
       await rm(temp, { force: true }).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * A file destination's runtime: `open` runs once, at the first buffer or at the end (so an empty
+ * input still writes its file); each buffer is written as the text `textOf` makes of it; `end`
+ * puts the file in place, `close` removes the temporary file unless it was.
+ */
+export function fileDestination<T extends { sink: FileSink }>(
+  open: () => Promise<T>,
+  textOf: (opened: T, rows: Row[]) => string,
+): ComponentRuntime {
+  let opening: Promise<T> | null = null;
+  const opened = () => (opening ??= open());
+  return {
+    async receive(_input, rows) {
+      const target = await opened();
+      await target.sink.write(textOf(target, rows));
+    },
+    async end() {
+      const { sink } = await opened();
+      await sink.commit();
+    },
+    async close() {
+      const target = await opening?.catch(() => null);
+      await target?.sink.abort();
     },
   };
 }

@@ -11,7 +11,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ErrorDisposition } from '../../../../master-core/protocol/dataFlowFormat';
 import { DEFAULT_OUTPUT, ERROR_OUTPUT } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ScaleOutError } from '../../../../master-core/protocol/errors';
-import type { ComponentContext, Row, RowError } from '../types';
+import type { ComponentContext, Row } from '../types';
+import { RowError } from '../types';
 import type { CsvRecord, CsvRecordReader } from './csvRecords';
 
 const CHUNK_BYTES = 256 * 1024;
@@ -259,6 +260,22 @@ export function createSourceRows(
       context.task.log.warning(`${label}: ${failed} rows with errors were ${fate}; the first at ${first}`);
     },
   };
+}
+
+/** Adds the row `read` makes of a record, or fails the record with the RowError `read` throws. */
+export function addRecordRow(
+  out: SourceRows,
+  { line, raw }: { line: number; raw: string },
+  read: () => Row,
+): Promise<void> | undefined {
+  let row: Row;
+  try {
+    row = read();
+  } catch (error) {
+    if (error instanceof RowError) return out.fail(line, raw, error);
+    throw error;
+  }
+  return out.add(row);
 }
 
 /**

@@ -9,8 +9,7 @@ import type { ComponentOf } from '../../../../master-core/protocol/dataFlowForma
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ScaleOutError } from '../../../../master-core/protocol/errors';
 import type { CellValue, ComponentFactory, Row } from '../types';
-import type { FileSink } from './fileSink';
-import { openFileSink } from './fileSink';
+import { fileDestination, openFileSink } from './fileSink';
 
 type Definition = ComponentOf<'flatFileDestination'>;
 
@@ -120,10 +119,9 @@ export function createCsvFormatter(
 
 export const createFlatFileDestination: ComponentFactory<Definition> = (def, context) => {
   const columns = context.inputs.get('Input') ?? [];
-  let opening: Promise<{ sink: FileSink; format: CsvFormatter }> | null = null;
   let written = 0;
-  const open = () =>
-    (opening ??= (async () => {
+  return fileDestination(
+    async () => {
       const file = await context.task.connection(def.connection, 'flatFile');
       const format = createCsvFormatter(
         columns,
@@ -137,21 +135,11 @@ export const createFlatFileDestination: ComponentFactory<Definition> = (def, con
         throw error;
       });
       return { sink, format };
-    })());
-  return {
-    async receive(_input, rows) {
-      const { sink, format } = await open();
+    },
+    ({ format }, rows) => {
       const text = format.rows(rows, written + 1);
       written += rows.length;
-      await sink.write(text);
+      return text;
     },
-    async end() {
-      const { sink } = await open();
-      await sink.commit();
-    },
-    async close() {
-      const opened = await opening?.catch(() => null);
-      await opened?.sink.abort();
-    },
-  };
+  );
 };

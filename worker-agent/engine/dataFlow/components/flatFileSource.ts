@@ -13,7 +13,7 @@ import type { ComponentContext, ComponentFactory, Row } from '../types';
 import { ROW_ERROR_CODES, RowError } from '../types';
 import type { CsvRecord } from './csvRecords';
 import { createCsvRecordReader } from './csvRecords';
-import { createSourceRows, pumpRecords } from './fileSource';
+import { addRecordRow, createSourceRows, pumpRecords } from './fileSource';
 
 type Definition = ComponentOf<'flatFileSource'>;
 
@@ -109,19 +109,12 @@ async function readFlatFile(def: Definition, file: FlatFileConnection, context: 
       skip -= 1;
       return undefined;
     }
-    const { line, raw, problem, fields } = record;
+    const { line, problem, fields } = record;
     if (problem) return malformed(record, problem.message, columnAt(problem.field));
     if (width < 0) width = firstWidth(fields.length, line);
     if (fields.length !== width && !def.allowRaggedRows)
       return malformed(record, `expected ${width} fields, found ${fields.length}`, '');
-    let row: Row;
-    try {
-      row = rowOf(record, def.columns, fieldOf!);
-    } catch (error) {
-      if (error instanceof RowError) return out.fail(line, raw, error);
-      throw error;
-    }
-    return out.add(row);
+    return addRecordRow(out, record, () => rowOf(record, def.columns, fieldOf!));
   };
 
   await pumpRecords(context, file, reader, take, out);

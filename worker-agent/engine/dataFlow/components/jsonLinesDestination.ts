@@ -6,8 +6,7 @@
 import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import type { ComponentFactory, Row } from '../types';
-import type { FileSink } from './fileSink';
-import { openFileSink } from './fileSink';
+import { fileDestination, openFileSink } from './fileSink';
 import { isoText, unencodable } from './flatFileDestination';
 
 type Definition = ComponentOf<'jsonLinesDestination'>;
@@ -44,24 +43,11 @@ export function jsonLinesOf(
 
 export const createJsonLinesDestination: ComponentFactory<Definition> = (def, context) => {
   const columns = context.inputs.get('Input') ?? [];
-  let opening: Promise<{ sink: FileSink; encoding: BufferEncoding }> | null = null;
-  const open = () =>
-    (opening ??= (async () => {
+  return fileDestination(
+    async () => {
       const file = await context.task.connection(def.connection, 'flatFile');
       return { sink: await openFileSink(file.path, file.encoding, def.overwrite), encoding: file.encoding };
-    })());
-  return {
-    async receive(_input, rows) {
-      const { sink, encoding } = await open();
-      await sink.write(jsonLinesOf(rows, columns, encoding));
     },
-    async end() {
-      const { sink } = await open();
-      await sink.commit();
-    },
-    async close() {
-      const opened = await opening?.catch(() => null);
-      await opened?.sink.abort();
-    },
-  };
+    ({ encoding }, rows) => jsonLinesOf(rows, columns, encoding),
+  );
 };

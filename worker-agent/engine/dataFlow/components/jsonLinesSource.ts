@@ -12,7 +12,7 @@ import type { ComponentContext, ComponentFactory, Row } from '../types';
 import { ROW_ERROR_CODES, RowError } from '../types';
 import type { CsvRecord } from './csvRecords';
 import { createCsvRecordReader } from './csvRecords';
-import { createSourceRows, pumpRecords } from './fileSource';
+import { addRecordRow, createSourceRows, pumpRecords } from './fileSource';
 
 type Definition = ComponentOf<'jsonLinesSource'>;
 
@@ -77,14 +77,7 @@ async function readJsonLines(def: Definition, file: FlatFileConnection, context:
     if (problem)
       return out.fail(line, raw, new RowError(problem.message, ROW_ERROR_CODES.malformedRecord, ''));
     if (raw.trim() === '') return undefined;
-    let row: Row;
-    try {
-      row = rowOfJsonLine(raw, def.columns, keys, invalidText);
-    } catch (error) {
-      if (error instanceof RowError) return out.fail(line, raw, error);
-      throw error;
-    }
-    return out.add(row);
+    return addRecordRow(out, { line, raw }, () => rowOfJsonLine(raw, def.columns, keys, invalidText));
   };
 
   await pumpRecords(context, file, reader, take, out);
