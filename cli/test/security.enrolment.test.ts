@@ -200,4 +200,21 @@ describe('worker enrolment, authentication and revocation', () => {
     expect(await exited(again)).toBe(2);
     expect(again.output()).toMatch(/the master revoked this worker \(4007: worker revoked at /);
   });
+
+  it('refuses to revoke by a name two workers share, and takes the id instead', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { token } = await newToken({ name: 'twin' });
+      ids.push((await enrolWorker({ masterUrl: master.agentUrl, token, workDir: workDir() })).workerId);
+    }
+    await expect(client.call('worker.revoke', { name: 'twin' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`2 workers are named twin: revoke one by its id (`),
+    });
+    expect(await client.call('worker.revoke', { name: ids[0]! })).toEqual({
+      workerId: ids[0],
+      name: 'twin',
+      disconnected: false,
+    });
+  });
 });

@@ -50,6 +50,16 @@ export function enrolmentHandlers({
       token: await repos.enrolment.revokeToken(input.tokenId),
     }),
     'worker.revoke': async (input, ctx) => {
+      // Revoking cannot be undone: a name two workers share is refused rather than guessed.
+      const namesakes = (await repos.workers.list()).filter(
+        (w) => w.display_name.toLowerCase() === input.name.toLowerCase() && w.worker_agent_id !== input.name,
+      );
+      if (namesakes.length > 1)
+        throw new ScaleOutError(
+          'CONFLICT',
+          `${namesakes.length} workers are named ${input.name}: revoke one by its id (${namesakes.map((w) => w.worker_agent_id).join(', ')})`,
+          { field: 'name' },
+        );
       const worker = await repos.workers.find(input.name);
       await repos.enrolment.revokeWorker(worker.worker_agent_id, ctx.principal);
       const disconnected = await security.revokeWorker(
