@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { createAggregate } from './aggregate';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
 const INPUT: ColumnMeta[] = [
   { name: 'Region', dataType: 'String' },
@@ -12,10 +13,7 @@ const INPUT: ColumnMeta[] = [
   { name: 'Customer', dataType: 'String' },
 ];
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 async function start(columns: Record<string, unknown>[], bufferRows?: number) {
   const definition = defineComponent({ type: 'aggregate', name: 'Totals', columns });

@@ -13,7 +13,7 @@ import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetada
 import { convertCell } from '../convert';
 import type { CellValue, ComponentFactory, Row } from '../types';
 import { RowError } from '../types';
-import { compareValues } from './compare';
+import { compareValues, valueKey } from './compare';
 
 type Operation = ComponentOf<'aggregate'>['columns'][number]['operation'];
 
@@ -21,15 +21,6 @@ type Operation = ComponentOf<'aggregate'>['columns'][number]['operation'];
 interface Accumulator {
   add(value: CellValue): void;
   result(): CellValue;
-}
-
-/** Distinct-value key: equal exactly when the values are equal in their type. */
-function distinctKey(value: CellValue): string {
-  if (typeof value === 'number') return `n${value === 0 ? 0 : value}`;
-  if (typeof value === 'string') return `s${value}`;
-  if (typeof value === 'boolean') return value ? 'b1' : 'b0';
-  if (value instanceof Date) return `d${value.getTime()}`;
-  return `x${(value as Buffer).toString('hex')}`;
 }
 
 /** A new accumulator for an operation (GroupBy keeps the group's value). */
@@ -49,7 +40,7 @@ export function accumulatorFor(operation: Operation): Accumulator {
     }
     case 'CountDistinct': {
       const seen = new Set<string>();
-      return { add: (v) => void (v !== null && seen.add(distinctKey(v))), result: () => seen.size };
+      return { add: (v) => void (v !== null && seen.add(valueKey(v))), result: () => seen.size };
     }
     case 'Sum':
     case 'Avg': {
@@ -80,7 +71,7 @@ export function accumulatorFor(operation: Operation): Accumulator {
 
 /** Group key of a row: GroupBy values (NULLs group together). */
 function groupKey(row: Row, indexes: readonly number[]): string {
-  return JSON.stringify(indexes.map((i) => (row[i] === null ? null : distinctKey(row[i]!))));
+  return JSON.stringify(indexes.map((i) => (row[i] === null ? null : valueKey(row[i]!))));
 }
 
 export const createAggregate: ComponentFactory<ComponentOf<'aggregate'>> = (definition, context) => {

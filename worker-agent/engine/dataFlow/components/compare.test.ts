@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CellValue, Row } from '../types';
-import { compareKeysAcross, compareRowsBy, compareStrings, compareValues, formatKey } from './compare';
+import {
+  compareKeysAcross,
+  compareRowsBy,
+  compareStrings,
+  compareValues,
+  formatKey,
+  valueKey,
+} from './compare';
 
 const sorted = (values: CellValue[]) => [...values].sort(compareValues);
 
@@ -89,5 +96,35 @@ describe('compareKeysAcross and formatKey', () => {
   it('shows keys readably', () => {
     const row: Row = [3, 'b', null, new Date(0), Buffer.from([1, 2]), true];
     expect(formatKey(row, [0, 1, 2, 3, 4, 5])).toBe('(3, "b", NULL, 1970-01-01T00:00:00.000Z, 0x0102, true)');
+  });
+});
+
+describe('valueKey', () => {
+  it('is the same for two values exactly when compareValues counts them equal', () => {
+    const values: CellValue[] = [
+      0,
+      -0,
+      1,
+      NaN,
+      NaN,
+      '1',
+      '',
+      'é',
+      'e\u0301',
+      true,
+      false,
+      new Date('2024-01-01T00:00:00Z'),
+      new Date(Date.UTC(2024, 0, 1)),
+      new Date('invalid'),
+      new Date('invalid'),
+      Buffer.from([1]),
+      Buffer.from([1]),
+      Buffer.from([1, 0]),
+      Buffer.alloc(0),
+    ];
+    for (const a of values)
+      for (const b of values) expect(valueKey(a) === valueKey(b)).toBe(compareValues(a, b) === 0);
+    expect(valueKey(1)).not.toBe(valueKey('1'));
+    expect(valueKey(true)).not.toBe(valueKey('b1'));
   });
 });

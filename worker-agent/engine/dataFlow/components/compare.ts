@@ -85,6 +85,18 @@ export function compareValues(a: CellValue, b: CellValue): number {
   }
 }
 
+/**
+ * A text for a non-NULL value that is the same for two values exactly when compareValues counts
+ * them equal: what Aggregate's groups and distinct counts and Lookup's cache are keyed by.
+ */
+export function valueKey(value: CellValue): string {
+  if (typeof value === 'number') return `n${value === 0 ? 0 : value}`;
+  if (typeof value === 'string') return `s${value}`;
+  if (typeof value === 'boolean') return value ? 'b1' : 'b0';
+  if (value instanceof Date) return `d${value.getTime()}`;
+  return `x${(value as Buffer).toString('hex')}`;
+}
+
 /** One key column: where it sits in the row and its direction. */
 export interface SortKey {
   index: number;

@@ -8,6 +8,7 @@
  */
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
 import { layoutDataFlow } from '../../../../master-core/protocol/dataFlowMetadata';
@@ -215,4 +216,13 @@ export async function runSource(runtime: ComponentRuntime): Promise<void> {
   } finally {
     await runtime.close?.();
   }
+}
+
+/** A list for the kits a test makes: each is disposed after the test. */
+export function disposedAfterEach<K extends { dispose(): Promise<void> }>(): K[] {
+  const kits: K[] = [];
+  afterEach(async () => {
+    await Promise.all(kits.splice(0).map((k) => k.dispose()));
+  });
+  return kits;
 }

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ROW_ERROR_CODES } from '../types';
 import { createConditionalSplit } from './conditionalSplit';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit, TransformKitOptions } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
 const INPUT: ColumnMeta[] = [
   { name: 'Id', dataType: 'Int32' },
@@ -11,10 +12,7 @@ const INPUT: ColumnMeta[] = [
   { name: 'Country', dataType: 'String' },
 ];
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 async function start(
   conditions: { output: string; condition: string }[],

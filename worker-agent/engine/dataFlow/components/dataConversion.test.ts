@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ROW_ERROR_CODES } from '../types';
 import { createDataConversion, formatDate } from './dataConversion';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
 const INPUT: ColumnMeta[] = [
   { name: 'Code', dataType: 'String' },
@@ -12,10 +13,7 @@ const INPUT: ColumnMeta[] = [
   { name: 'Ratio', dataType: 'Double' },
 ];
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 async function start(
   conversions: Record<string, unknown>[],

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ROW_ERROR_CODES } from '../types';
 import { createDerivedColumn } from './derivedColumn';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit, TransformKitOptions } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
 const INPUT: ColumnMeta[] = [
   { name: 'Id', dataType: 'Int32' },
@@ -12,10 +13,7 @@ const INPUT: ColumnMeta[] = [
   { name: 'Quantity', dataType: 'Int32' },
 ];
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 async function start(
   columns: Record<string, unknown>[],

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ROW_ERROR_CODES } from '../types';
 import { createLookup } from './lookup';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
 const INPUT: ColumnMeta[] = [
   { name: 'OrderId', dataType: 'Int32' },
@@ -47,10 +48,7 @@ const CONNECTIONS = [
   },
 ];
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 async function start(extra: Record<string, unknown>, input: ColumnMeta[] = INPUT, connected?: string[]) {
   const definition = defineComponent({

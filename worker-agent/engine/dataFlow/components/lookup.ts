@@ -17,6 +17,7 @@ import { convertCell } from '../convert';
 import type { CellValue, ComponentContext, ComponentFactory, Row } from '../types';
 import { RowError } from '../types';
 import type { FlatFileConnection } from '../../connections/types';
+import { valueKey } from './compare';
 import { createCsvRecordReader } from './csvRecords';
 import type { CsvRecord } from './csvRecords';
 import { fileSize, readTextChunks } from './fileSource';
@@ -32,18 +33,10 @@ const findIndex = (names: readonly string[], name: string) => {
   return exact >= 0 ? exact : names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
 };
 
-/** One key part that compares equal exactly when the values are equal in their type. */
-function keyPart(value: CellValue): string {
-  if (typeof value === 'number') return `n${value === 0 ? 0 : value}`;
-  if (typeof value === 'string') return `s${value}`;
-  if (typeof value === 'boolean') return value ? 'b1' : 'b0';
-  if (value instanceof Date) return `d${value.getTime()}`;
-  return `x${(value as Buffer).toString('hex')}`;
-}
 /** The key of values (null when one is NULL: such a key matches nothing). */
 export function keyOf(values: readonly CellValue[]): string | null {
   if (values.some((v) => v === null)) return null;
-  return values.length === 1 ? keyPart(values[0]!) : JSON.stringify(values.map(keyPart));
+  return values.length === 1 ? valueKey(values[0]!) : JSON.stringify(values.map(valueKey));
 }
 
 function shown(value: CellValue): string {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnType } from '../../../../master-core/protocol/dataFlowFormat';
 import type { CellValue, Row } from '../types';
 import { compareValues } from './compare';
@@ -6,11 +6,9 @@ import type { MergeJoinDefinition } from './mergeJoin';
 import { createMergeJoin, mergeJoinRuntime } from './mergeJoin';
 import type { TestKit, TestKitOptions } from './sortTestKit';
 import { createTestKit, produce, settled, testSource } from './sortTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
-const kits: TestKit<unknown>[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TestKit<unknown>>();
 
 interface JoinOptions {
   joinType?: MergeJoinDefinition['joinType'];

@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { createRowCount } from './rowCount';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 const INPUT: ColumnMeta[] = [{ name: 'Id', dataType: 'Int32' }];
 

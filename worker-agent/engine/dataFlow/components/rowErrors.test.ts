@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorDisposition } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { ExpressionError } from '../../../../master-core/protocol/expressionLanguage';
@@ -7,16 +7,14 @@ import type { Row } from '../types';
 import { asRowError, createRowErrors, errorRow } from './rowErrors';
 import { createTransformKit, defineComponent } from './transformTestKit';
 import type { TransformKit } from './transformTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
 const INPUT: ColumnMeta[] = [
   { name: 'Id', dataType: 'Int32' },
   { name: 'Name', dataType: 'String' },
 ];
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 /** The row errors of a Data Conversion named Convert (Id to String), in a real context. */
 async function rowErrorsOf(errorDisposition: ErrorDisposition, connected?: string[]) {

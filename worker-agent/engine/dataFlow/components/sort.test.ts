@@ -2,18 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnType } from '../../../../master-core/protocol/dataFlowFormat';
 import type { Row } from '../types';
 import { compareValues } from './compare';
 import { MAX_FAN_IN, createSort } from './sort';
 import type { TestKit, TestKitOptions } from './sortTestKit';
 import { createTestKit, produce, testSource } from './sortTestKit';
+import { disposedAfterEach } from './componentTestKit';
 
-const kits: TestKit<unknown>[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TestKit<unknown>>();
 
 interface SortOptions {
   keys: { column: string; descending?: boolean }[];

@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { defineComponent, setUp } from './transformTestKit';
 import type { TransformKit } from './transformTestKit';
 import { createUnionAll, remapping } from './unionAll';
+import { disposedAfterEach } from './componentTestKit';
 
-const kits: TransformKit[] = [];
-afterEach(async () => {
-  await Promise.all(kits.splice(0).map((k) => k.dispose()));
-});
+const kits = disposedAfterEach<TransformKit>();
 
 const FIRST: ColumnMeta[] = [
   { name: 'Id', dataType: 'Int32' },
