@@ -86,7 +86,11 @@ async function post(url: URL, pin: string, body: EnrolRequest): Promise<EnrolRes
         port: url.port || 443,
         method: 'POST',
         path: '/enrol',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          connection: 'close',
+        },
         // The socket whose master already passed the pin check: the token goes nowhere else.
         createConnection: () => socket,
         timeout: 30_000,
@@ -94,7 +98,10 @@ async function post(url: URL, pin: string, body: EnrolRequest): Promise<EnrolRes
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('end', () => {
+          socket.destroy();
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
         res.on('error', reject);
       },
     );

@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
+import { request } from 'node:https';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,6 +200,56 @@ describe('worker enrolment, authentication and revocation', () => {
     const again = startEnrolled(dir);
     expect(await exited(again)).toBe(2);
     expect(again.output()).toMatch(/the master revoked this worker \(4007: worker revoked at /);
+  });
+
+  it('refuses a key that is not P-256, a proof by another key and an oversized request, and spends no token', async () => {
+    const { token, tokenId } = await newToken();
+    const post = (body: string) =>
+      new Promise<{ status: number; json: { ok: boolean; error?: { reason: string; message: string } } }>(
+        (resolve, reject) => {
+          const url = new URL(master.agentUrl);
+          const req = request(
+            {
+              host: url.hostname,
+              port: url.port,
+              path: '/enrol',
+              method: 'POST',
+              ca: readFileSync(master.caFile!),
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        },
+      );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = (k: typeof ec.publicKey) => k.export({ type: 'spki', format: 'pem' }).toString();
+    const proof = (key: typeof ec.privateKey) =>
+      sign('sha256', Buffer.from(`scaleout-enrol:${token}`), key).toString('base64');
+    const asRsa = await post(
+      JSON.stringify({ token, publicKey: pem(rsa.publicKey), proof: proof(rsa.privateKey) }),
+    );
+    expect(asRsa).toEqual({
+      status: 400,
+      json: { ok: false, error: { reason: 'invalid', message: 'publicKey: must be an ECDSA P-256 key' } },
+    });
+    const stolenKey = await post(
+      JSON.stringify({ token, publicKey: pem(ec.publicKey), proof: proof(other.privateKey) }),
+    );
+    expect(stolenKey.json.error).toEqual({
+      reason: 'invalid',
+      message: 'proof: the signature does not match the public key',
+    });
+    const huge = await post(JSON.stringify({ token, publicKey: 'x'.repeat(20_000), proof: 'p' }));
+    expect(huge.json.error).toEqual({ reason: 'invalid', message: 'request larger than 16384 bytes' });
+    const { tokens } = await client.call('worker.enrolmentToken.list', {});
+    expect(tokens.find((t) => t.tokenId === tokenId)?.state).toBe('active');
   });
 
   it('refuses to revoke by a name two workers share, and takes the id instead', async () => {
