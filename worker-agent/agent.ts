@@ -325,7 +325,18 @@ export function createAgent(options: AgentOptions) {
   function trust(message: MasterTrust): void {
     const before = pins().join(',');
     if (credentials) {
-      const updated = applyTrust(credentials, message);
+      let updated: ReturnType<typeof applyTrust>;
+      try {
+        updated = applyTrust(credentials, message);
+      } catch (error) {
+        // Checked but not stored (disk full, read-only): it holds in memory until this agent restarts.
+        log.error(`cannot store the master's new trust in ${credentials.dir}: ${(error as Error).message}`);
+        updated = {
+          ...credentials,
+          caFingerprints: message.caFingerprints,
+          certPem: message.clientCertificate ?? credentials.certPem,
+        };
+      }
       if (typeof updated === 'string') return log.error(`ignoring the master's new trust: ${updated}`);
       credentials = updated;
       if (message.clientCertificate)

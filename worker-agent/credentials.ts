@@ -88,7 +88,8 @@ export function certificateMatchesKey(certPem: string, keyPem: string): boolean 
 /**
  * Applies a `master.trust` from the trusted connection: the new pins, the CA certificates (each
  * must match a listed fingerprint) and a re-issued certificate (it must be for our own key).
- * Returns the credentials as they are now, or an error message and changes nothing.
+ * Returns the credentials as they are now, or an error message and changes nothing; throws only
+ * when the checked files cannot be written.
  */
 export function applyTrust(
   current: WorkerCredentials,
@@ -96,10 +97,14 @@ export function applyTrust(
 ): WorkerCredentials | string {
   const caPems = trust.caCertificates.flatMap(pemCertificates);
   const listed = new Set(trust.caFingerprints);
-  if (caPems.some((pem) => !listed.has(fingerprintOf(new X509Certificate(pem).raw))))
-    return 'a CA certificate does not match the fingerprints sent with it';
-  if (trust.clientCertificate && !certificateMatchesKey(trust.clientCertificate, current.keyPem))
-    return 'the re-issued certificate is not for this worker key';
+  try {
+    if (caPems.some((pem) => !listed.has(fingerprintOf(new X509Certificate(pem).raw))))
+      return 'a CA certificate does not match the fingerprints sent with it';
+    if (trust.clientCertificate && !certificateMatchesKey(trust.clientCertificate, current.keyPem))
+      return 'the re-issued certificate is not for this worker key';
+  } catch (error) {
+    return `a certificate cannot be read: ${(error as Error).message}`;
+  }
   const next = {
     ...current,
     caFingerprints: trust.caFingerprints,

@@ -6,7 +6,11 @@ import {
   issueServerCertificate,
   issueWorkerCertificate,
 } from '../../master-core/security/certificates';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { verifyMasterChain } from '../../worker-agent/masterTrust';
+import { applyTrust, loadCredentials, saveCredentials } from '../../worker-agent/credentials';
 
 /** The worker's pin check against certificates the master really makes (pure: no sockets). */
 describe('a worker checking the chain its master presents', async () => {
@@ -64,5 +68,57 @@ describe('a worker checking the chain its master presents', async () => {
       ok: false,
       message: expect.stringMatching(/is not valid now/),
     });
+  });
+});
+
+describe('a worker applying master.trust', async () => {
+  const ca = await createCertificateAuthority('old');
+  const next = await createCertificateAuthority('new');
+  const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const fp = (pem: string) => certificateFingerprint(pem);
+
+  it('stores the new pins and a re-issued certificate for its own key; refuses anything that does not match', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'scaleout-cred-')), 'credentials');
+    try {
+      saveCredentials(dir, {
+        workerId: 'w1',
+        name: 'w1',
+        tags: [],
+        masterUrl: 'wss://m:8391',
+        caFingerprints: [fp(ca.certPem)],
+        enrolledAt: new Date().toISOString(),
+        keyPem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        certPem: await issueWorkerCertificate(ca, 'w1', publicPem),
+        caPems: [ca.certPem],
+      });
+      const current = loadCredentials(dir)!;
+      const reissued = await issueWorkerCertificate(next, 'w1', publicPem);
+      const trust = {
+        caFingerprints: [fp(ca.certPem), fp(next.certPem)],
+        caCertificates: [ca.certPem, next.certPem],
+        clientCertificate: reissued,
+      };
+      const updated = applyTrust(current, trust);
+      expect(updated).toMatchObject({ caFingerprints: trust.caFingerprints, certPem: reissued });
+      expect(loadCredentials(dir)).toMatchObject({ caFingerprints: trust.caFingerprints, certPem: reissued });
+      expect(readFileSync(join(dir, 'ca.pem'), 'utf8')).toContain(next.certPem.trim());
+
+      const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey;
+      const foreign = await issueWorkerCertificate(
+        next,
+        'w1',
+        otherKey.export({ type: 'spki', format: 'pem' }).toString(),
+      );
+      expect(applyTrust(current, { ...trust, clientCertificate: foreign })).toBe(
+        'the re-issued certificate is not for this worker key',
+      );
+      expect(applyTrust(current, { ...trust, caFingerprints: [fp(ca.certPem)] })).toBe(
+        'a CA certificate does not match the fingerprints sent with it',
+      );
+      expect(loadCredentials(dir)?.certPem).toBe(reissued);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
   });
 });
