@@ -8,12 +8,12 @@ import { basename } from 'node:path';
 import type { ColumnDef, ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
 import { ScaleOutError } from '../../../../master-core/protocol/errors';
 import type { FlatFileConnection } from '../../connections/types';
-import { convertCell } from '../convert';
 import type { ComponentContext, ComponentFactory, Row } from '../types';
 import { ROW_ERROR_CODES, RowError } from '../types';
 import type { CsvRecord } from './csvRecords';
 import { createCsvRecordReader } from './csvRecords';
-import { addRecordRow, createSourceRows, pumpRecords } from './fileSource';
+import { pumpRecords } from './fileSource';
+import { addRecordRow, cellOfFile, createSourceRows } from './sourceRows';
 
 type Definition = ComponentOf<'flatFileSource'>;
 
@@ -56,17 +56,8 @@ export function mapColumns(
 /** The typed row of a well-formed record; throws RowError for the first field that fails. */
 function rowOf(record: CsvRecord, columns: readonly ColumnDef[], fieldOf: readonly number[]): Row {
   const row: Row = new Array<Row[number]>(columns.length);
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const text = record.fields[fieldOf[i]!];
-    if (record.invalidText && text !== undefined && text.includes('\uFFFD'))
-      throw new RowError(
-        `the text holds bytes that are not valid UTF-8 (read as U+FFFD) for column ${column.name}`,
-        ROW_ERROR_CODES.conversion,
-        column.name,
-      );
-    row[i] = convertCell(text, column.dataType, column.name, column.format);
-  }
+  for (let i = 0; i < columns.length; i++)
+    row[i] = cellOfFile(record.fields[fieldOf[i]!], columns[i]!, record.invalidText);
   return row;
 }
 

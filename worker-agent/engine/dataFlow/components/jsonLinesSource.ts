@@ -7,12 +7,12 @@
 import { basename } from 'node:path';
 import type { ColumnDef, ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
 import type { FlatFileConnection } from '../../connections/types';
-import { convertCell } from '../convert';
 import type { ComponentContext, ComponentFactory, Row } from '../types';
 import { ROW_ERROR_CODES, RowError } from '../types';
 import type { CsvRecord } from './csvRecords';
 import { createCsvRecordReader } from './csvRecords';
-import { addRecordRow, createSourceRows, pumpRecords } from './fileSource';
+import { pumpRecords } from './fileSource';
+import { addRecordRow, cellOfFile, createSourceRows } from './sourceRows';
 
 type Definition = ComponentOf<'jsonLinesSource'>;
 
@@ -51,16 +51,8 @@ export function rowOfJsonLine(
   const object = parsed as Record<string, unknown>;
   const row: Row = new Array<Row[number]>(columns.length);
   for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
     const key = keys[i]!;
-    const value = propertyOf(object, key, key.toLowerCase());
-    if (invalidText && typeof value === 'string' && value.includes('\uFFFD'))
-      throw new RowError(
-        `the text holds bytes that are not valid UTF-8 (read as U+FFFD) for column ${column.name}`,
-        ROW_ERROR_CODES.conversion,
-        column.name,
-      );
-    row[i] = convertCell(value, column.dataType, column.name, column.format);
+    row[i] = cellOfFile(propertyOf(object, key, key.toLowerCase()), columns[i]!, invalidText);
   }
   return row;
 }
