@@ -13,6 +13,8 @@ import { DataFlowComponent } from '../../../../master-core/protocol/dataFlowForm
 import type { ComponentOf } from '../../../../master-core/protocol/dataFlowFormat';
 import { layoutDataFlow } from '../../../../master-core/protocol/dataFlowMetadata';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
+import { ConnectionManagerDef } from '../../../../master-core/protocol/packageFormat';
+import { createConnectionRegistry } from '../../connections/registry';
 import type { ConnectionRegistry } from '../../connections/registry';
 import { evaluateParsed, parsedExpression, textOf } from '../../expressions';
 import type { TaskContext, Value } from '../../taskApi';
@@ -108,6 +110,34 @@ export function createTestTaskContext(options: TestTaskOptions): TaskContext {
     variableNames: () => [...(variables?.keys() ?? [])],
     addSecret: () => undefined,
   };
+}
+
+export interface KitTask {
+  readonly task: TaskContext;
+  readonly registry: ConnectionRegistry;
+  readonly abort: AbortController;
+  readonly messages: LoggedMessage[];
+  readonly variables: Map<string, Value>;
+}
+
+/**
+ * The TaskContext of a kit over connection managers (as a package declares them, paths relative
+ * to workDir) and variables ("User::X" -> value); `abort` stops it.
+ */
+export function createKitTask(
+  workDir: string,
+  connections: readonly unknown[],
+  variableValues: Record<string, Value> = {},
+): KitTask {
+  const registry = createConnectionRegistry(
+    connections.map((c) => ConnectionManagerDef.parse(c)),
+    { workDir, addSecret: () => undefined },
+  );
+  const abort = new AbortController();
+  const messages: LoggedMessage[] = [];
+  const variables = new Map(Object.entries(variableValues));
+  const task = createTestTaskContext({ workDir, signal: abort.signal, messages, registry, variables });
+  return { task, registry, abort, messages, variables };
 }
 
 /** A component's inputs and outputs, and the outputs that feed a path. */

@@ -14,14 +14,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
-import { ConnectionManagerDef } from '../../../../master-core/protocol/packageFormat';
 import { startPostgres } from '../../../test/fixtures/postgresServer';
 import type { PostgresServer } from '../../../test/fixtures/postgresServer';
-import { createConnectionRegistry } from '../../connections/registry';
 import type { ConnectionRegistry } from '../../connections/registry';
 import type { TaskContext, Value } from '../../taskApi';
 import type { ComponentContext, ComponentRuntime, Row } from '../types';
 import {
+  createKitTask,
   createTestComponentContext,
   createTestTaskContext,
   layoutInDataFlow,
@@ -88,14 +87,7 @@ export async function createSqlKit(component: DataFlowComponent, options: SqlKit
     options.input ? { Input: options.input } : {},
     options.connected,
   );
-  const messages: LoggedMessage[] = [];
-  const registry = createConnectionRegistry(
-    options.connections.map((c) => ConnectionManagerDef.parse({ description: '', ...(c as object) })),
-    { workDir, addSecret: () => undefined },
-  );
-  const abort = new AbortController();
-  const variables = new Map(Object.entries(options.variables ?? {}));
-  const task = createTaskContext(workDir, registry, variables, messages, abort.signal);
+  const { task, registry, abort, messages } = createKitTask(workDir, options.connections, options.variables);
   const rows = new Map<string, Row[]>();
   const emits: { output: string; count: number }[] = [];
   let pending = 0;

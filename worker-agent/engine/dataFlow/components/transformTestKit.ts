@@ -14,18 +14,11 @@ import { join } from 'node:path';
 import type { DataFlowComponent } from '../../../../master-core/protocol/dataFlowFormat';
 import type { ColumnMeta } from '../../../../master-core/protocol/dataFlowMetadata';
 import { COLUMN_SCOPE, parseExpression } from '../../../../master-core/protocol/expressionLanguage';
-import { ConnectionManagerDef } from '../../../../master-core/protocol/packageFormat';
-import { createConnectionRegistry } from '../../connections/registry';
 import type { ConnectionRegistry } from '../../connections/registry';
 import { evaluateParsed } from '../../expressions';
 import type { TaskContext, Value } from '../../taskApi';
 import type { ComponentContext, ComponentFactory, ComponentRuntime, Row } from '../types';
-import {
-  checkRow,
-  createTestComponentContext,
-  createTestTaskContext,
-  layoutInDataFlow,
-} from './componentTestKit';
+import { checkRow, createKitTask, createTestComponentContext, layoutInDataFlow } from './componentTestKit';
 import type { LoggedMessage } from './componentTestKit';
 
 export { defineComponent } from './componentTestKit';
@@ -97,15 +90,10 @@ export async function createTransformKit(
 ): Promise<TransformKit> {
   const workDir = await mkdtemp(join(tmpdir(), 'scaleout-transform-'));
   const layout = layoutInDataFlow(component, options.inputs, options.connected);
-  const messages: LoggedMessage[] = [];
-  const variables = new Map<string, Value>(Object.entries(options.variables ?? {}));
-  const registry = createConnectionRegistry(
-    (options.connections ?? []).map((c) => ConnectionManagerDef.parse(c)),
-    { workDir, addSecret: () => undefined },
-  );
-  const abort = new AbortController();
+  const kitTask = createKitTask(workDir, options.connections ?? [], options.variables);
+  const { registry, abort, messages, variables } = kitTask;
   const task: TaskContext = {
-    ...createTestTaskContext({ workDir, signal: abort.signal, messages, registry, variables }),
+    ...kitTask.task,
     evaluate: () => {
       throw new Error('data flow components compile expressions with context.compile');
     },
