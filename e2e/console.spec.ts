@@ -122,6 +122,21 @@ test('the ETL sample’s Data Flow runs on the local worker; rows per path are i
   await expect(page.getByTestId(`dataflow-components-${id}`)).toContainText('Warehouse table');
 });
 
+test('the dark theme is one click away and stays after a reload', async ({ page }) => {
+  await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await expect(page.getByTestId('executions-grid')).toBeVisible();
+  const before = await background();
+  await page.getByTestId('theme-toggle').click();
+  await expect.poll(background).not.toBe(before);
+  const dark = await background();
+  await page.reload();
+  await expect(page.getByTestId('executions-grid')).toBeVisible();
+  expect(await background()).toBe(dark);
+  await page.getByTestId('theme-toggle').click();
+  await expect.poll(background).toBe(before);
+});
+
 test('without a token the console asks to connect and shows no catalog', async ({ page }) => {
   await page.goto(`${master.consoleUrl}/`);
   await expect(page.getByRole('dialog')).toContainText(/connect/i);

@@ -1,10 +1,24 @@
 import { createTheme } from '@mui/material/styles';
 
-/** MUI's default look, made dense like SQL Server Management Studio. */
+/**
+ * MUI's default look, made dense like SQL Server Management Studio, in a light and a dark scheme.
+ * The operator's choice is kept by MUI in local storage (useColorScheme in AppHeader).
+ */
 export const theme = createTheme({
-  palette: {
-    primary: { main: '#1f5fa8' },
-    background: { default: '#eef0f3', paper: '#ffffff' },
+  cssVariables: { colorSchemeSelector: 'data' },
+  colorSchemes: {
+    light: {
+      palette: {
+        primary: { main: '#1f5fa8' },
+        background: { default: '#eef0f3', paper: '#ffffff' },
+      },
+    },
+    dark: {
+      palette: {
+        primary: { main: '#7fb0ec' },
+        background: { default: '#15181d', paper: '#1e232a' },
+      },
+    },
   },
   typography: { fontSize: 13 },
   shape: { borderRadius: 3 },

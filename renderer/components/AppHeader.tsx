@@ -1,8 +1,12 @@
+import DarkModeIcon from '@mui/icons-material/DarkMode';
 import HubIcon from '@mui/icons-material/Hub';
+import LightModeIcon from '@mui/icons-material/LightMode';
 import LogoutIcon from '@mui/icons-material/Logout';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
+import { useColorScheme } from '@mui/material/styles';
 import Toolbar from '@mui/material/Toolbar';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
@@ -52,6 +56,25 @@ function useMasterVersion(): string | null {
   return version;
 }
 
+/** Light or dark: the system's choice until the operator picks one (remembered by MUI). */
+function ThemeToggle() {
+  const { mode, systemMode, setMode } = useColorScheme();
+  const current = mode === 'system' ? systemMode : mode;
+  const next = current === 'dark' ? 'light' : 'dark';
+  return (
+    <Tooltip title={`Switch to the ${next} theme`}>
+      <IconButton
+        color="inherit"
+        onClick={() => setMode(next)}
+        aria-label={`Switch to the ${next} theme`}
+        data-testid="theme-toggle"
+      >
+        {current === 'dark' ? <LightModeIcon fontSize="small" /> : <DarkModeIcon fontSize="small" />}
+      </IconButton>
+    </Tooltip>
+  );
+}
+
 export function AppHeader({ onDisconnect }: { onDisconnect: () => void }) {
   const { connected, connection } = useConnectionState();
   const version = useMasterVersion();
@@ -68,6 +91,7 @@ export function AppHeader({ onDisconnect }: { onDisconnect: () => void }) {
           {version ? ` (master ${version})` : ''}
         </Typography>
         <ConnectionDot connected={connected} />
+        <ThemeToggle />
         <Button color="inherit" startIcon={<LogoutIcon />} onClick={onDisconnect} data-testid="disconnect">
           Disconnect
         </Button>
