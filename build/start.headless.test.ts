@@ -26,7 +26,7 @@ describe('npm start without a usable Electron', () => {
       const onLine = (line: string) => {
         output += `${line}\n`;
         if (
-          /connected to ws:\/\/127\.0\.0\.1/.test(output) &&
+          /connected to wss:\/\/127\.0\.0\.1/.test(output) &&
           /first run: deployed the sample project Samples\/HelloScaleOut/.test(output)
         ) {
           resolve();
