@@ -194,7 +194,14 @@ describe('the single-file worker bundle', () => {
     updateWorkerConfig(configFile, { MaxTaskCount: 3, LogLevel: 'debug' });
     worker.child.kill('SIGHUP');
     await worker.waitFor(/configuration reloaded: logLevel apply when the service restarts/);
-    expect(worker.output()).toMatch(/configuration reloaded(: now \{"tags"|, but this agent cannot change)/);
+    expect(worker.output()).toMatch(/configuration reloaded: now \{"tags".*"maxTasks":3/);
+    // Live: the agent renews its connection, and the master sees the new max tasks.
+    const client = nodeClient(master.consoleUrl, master.consoleToken);
+    await expect
+      .poll(async () => (await client.call('worker.list', {})).workers.map((w) => w.maxTasks), {
+        timeout: 15_000,
+      })
+      .toEqual([3]);
     writeFileSync(
       configFile,
       readFileSync(configFile, 'utf8').replace('MaxTaskCount: 3', 'MaxTaskCount: many'),

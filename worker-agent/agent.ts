@@ -16,6 +16,7 @@ import { applyTrust, credentialsDir, loadCredentials } from './credentials';
 import { fingerprintsOfFile, pinnedConnection } from './masterTrust';
 import { createEventSpool } from './eventSpool';
 import type { SpoolWrite } from './eventSpool';
+import type { LiveWorkerSettings } from './config/workerSettings';
 import { createHostPool } from './hostPool';
 import type { HostPoolMode } from './hostPool';
 import type { ExecutionSlot } from './executionSlot';
@@ -117,6 +118,8 @@ export function createAgent(options: AgentOptions) {
     maxCpuPercent: options.maxCpuPercent ?? 100,
     minFreeMemoryBytes: options.minFreeMemoryBytes ?? 0,
   };
+  /** Set while the connection is closed on purpose to send a new hello (reconfigure). */
+  let renewing = false;
   const spool = createEventSpool({
     dir: join(options.workDir, 'spool'),
     log,
@@ -273,6 +276,13 @@ export function createAgent(options: AgentOptions) {
       const decision = closeDecision(code, reason);
       if (decision.kind === 'fatal') return fatal(decision.reason);
       if (stopping) return;
+      if (renewing) {
+        // Closed on purpose to carry new settings in a new hello: at once, no back-off.
+        renewing = false;
+        log.info('reconnecting to give the master the new settings');
+        connect();
+        return;
+      }
       failures += 1;
       const delayMs = nextDelayMs(failures);
       log.warn(
@@ -430,6 +440,25 @@ export function createAgent(options: AgentOptions) {
     isConnected: () => welcomed,
     runningCount: () => running.size,
     spoolBytes: () => spool.usedBytes(),
+    /**
+     * New live settings (the worker's configuration file reloaded on SIGHUP): tags, max tasks and
+     * the CPU and memory thresholds apply at once. The master learns tags and max tasks from the
+     * hello, so the connection is renewed; running attempts carry on across it, as across any
+     * reconnect.
+     */
+    reconfigure(settings: LiveWorkerSettings): void {
+      options.tags = [...settings.tags];
+      options.maxTasks = settings.maxTasks;
+      limits.maxCpuPercent = settings.maxCpuPercent;
+      limits.minFreeMemoryBytes = settings.minFreeMemoryBytes;
+      lastCredit = -1;
+      if (socket && !stopping) {
+        renewing = true;
+        socket.close(CloseCode.normal, 'worker settings changed');
+      } else {
+        sendCredit();
+      }
+    },
     /** Stops taking work, lets running attempts finish for up to drainMs, then stops them. */
     async stop(drainMs = 10_000): Promise<void> {
       stopping = true;
