@@ -43,6 +43,20 @@ describe('master killed mid-run', () => {
       ids.push(executionId);
     }
     for (const id of ids) await waitForExecution(client, id, (e) => e.status === ExecutionStatus.running);
+    // Running in the catalog means assigned; wait until each package really runs on the worker (its
+    // first progress message is stored), so the kill hits attempts the worker holds, not a
+    // task.assign still on its way (that attempt is lost by design: the worker never had it).
+    for (const id of ids) {
+      await expect
+        .poll(
+          async () =>
+            (await client.call('execution.messages', { executionId: id })).messages.some((m) =>
+              m.message.endsWith('3 s left'),
+            ),
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+    }
     await first.stop('SIGKILL');
 
     const second = await startMaster(ports, dataDir);
