@@ -94,8 +94,10 @@ describe('execution host failures', () => {
     expect(result).toMatchObject({ outcome: 'failed', exitCode: 2 });
     expect(result.error).toMatch(/exited with code 2 before reporting a result: .*END-OF-FLOOD$/s);
     expect(result.error!.length).toBeLessThan(2_200);
-    // 32 MiB went through the pipes; what was kept is bounded by the tails.
-    expect(process.memoryUsage().rss - before).toBeLessThan(24 * 2 ** 20);
+    // 128 MiB went through the pipes; what was kept is bounded by the tails. Keeping it all would
+    // grow this process by 128 MiB or more; chunks read and freed (what RSS may keep until the
+    // collector gives it back) stay well under half of that.
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
   });
 
   it('sweeps what a host left running in its process group when it exits', async () => {
