@@ -15,7 +15,6 @@
  *   it (SSIS propagation). An event raised inside an event handler does not start handlers for the
  *   same event again, so a failing OnError handler cannot loop.
  */
-import { availableParallelism } from 'node:os';
 import { MessageSourceType, MessageType } from '../../master-core/protocol/codes';
 import { EVENT_SYSTEM_VARIABLES, SYSTEM_VARIABLES } from '../../master-core/protocol/expressionLanguage';
 import { ExecutableDef, isContainer, settableProperties } from '../../master-core/protocol/packageFormat';
@@ -42,6 +41,7 @@ import { runDataFlow } from './dataFlow/pipeline';
 import type { DataFlowStatistics } from './dataFlow/pipeline';
 import { TASK_RUNNERS } from './tasks';
 import type { Scope } from './variables';
+import type { Semaphore } from './slots';
 
 /** SSIS execution_result codes of executable statistics. */
 export const RESULT_CODE = { success: 0, failure: 1, completion: 2, cancelled: 3 } as const;
@@ -92,28 +92,6 @@ export interface PackageRunOptions {
     name: string,
     type: T | readonly T[],
   ) => Promise<ConnectionHandle<T>>;
-}
-
-export class Semaphore {
-  private waiters: (() => void)[] = [];
-  constructor(private free: number) {}
-  async acquire(): Promise<() => void> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiters.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.free += 1;
-    };
-  }
-}
-
-/** MaxConcurrentExecutables: -1 means processors + 2, as in SSIS. */
-export function concurrencyOf(pkg: PackageDef): number {
-  return pkg.maxConcurrentExecutables === -1 ? availableParallelism() + 2 : pkg.maxConcurrentExecutables;
 }
 
 const MESSAGE_OF_EVENT: Record<EventHandlerName, number> = {
@@ -566,7 +544,7 @@ export class PackageRun {
       scope: frame.scope,
       workDir: this.shared.workDir,
       connection: this.options.connection,
-      substitute: (text) => substitute(frame.scope, text),
+      substitute: (text) => frame.scope.substitute(text),
     });
     let count = 0;
     for (const item of items) {
@@ -601,7 +579,7 @@ export class PackageRun {
           this.message(frame, MessageType.progress, `${Math.round(percent)}% ${message}`.trim()),
       },
       evaluate: (expression) => frame.scope.evaluate(expression),
-      substitute: (text) => substitute(frame.scope, text),
+      substitute: (text) => frame.scope.substitute(text),
       getVariable: (reference) => frame.scope.get(reference),
       setVariable: (reference, value) => frame.scope.set(reference, value),
       variableNames: () => [
@@ -619,21 +597,4 @@ export class PackageRun {
 
 function describe(result: ExecutableResult): string {
   return result === 'cancelled' ? 'cancellation' : result;
-}
-
-/** Replaces every @[Scope::Name] in a text property with the referenced value's text. */
-export function substitute(scope: Scope, text: string): string {
-  return text.replace(/@\[([^\]]+)\]/g, (_match, reference: string) => {
-    const [s, ...rest] = reference.split('::').map((p) => p.trim());
-    const canonical = rest.length === 0 ? `User::${s}` : `${canonicalScope(s!)}::${rest.join('::')}`;
-    const value = scope.lookup(canonical);
-    if (value === undefined) throw new Error(`unknown reference @[${reference}]`);
-    return textOf(value);
-  });
-}
-
-function canonicalScope(scope: string): string {
-  return (
-    ['User', 'System', '$Package', '$Project'].find((s) => s.toLowerCase() === scope.toLowerCase()) ?? scope
-  );
 }

@@ -8,7 +8,8 @@ import type {
 import type { DataStatistic, TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
 import { connectionStringSecrets } from './connections/connectionString';
 import { createConnectionRegistry } from './connections/registry';
-import { PackageRun, Semaphore, concurrencyOf } from './controlFlow';
+import { PackageRun } from './controlFlow';
+import { Semaphore, concurrencyOf } from './slots';
 import type { RunShared } from './controlFlow';
 import { capMessage } from './events';
 import type { EngineEvent } from './events';

@@ -5,7 +5,15 @@
  * (EvaluateAsExpression) is computed each time it is read.
  */
 import type { VariableDataType, VariableDef } from '../../master-core/protocol/packageFormat';
-import { ExpressionError, evaluateParsed, kindOf, parseDateText, parsedExpression } from './expressions';
+import { canonicalReference } from '../../master-core/protocol/expressionLanguage';
+import {
+  ExpressionError,
+  evaluateParsed,
+  kindOf,
+  parseDateText,
+  parsedExpression,
+  textOf,
+} from './expressions';
 import type { Value } from './taskApi';
 
 /** Variables computed from expressions that read each other: deeper than this is a cycle. */
@@ -164,6 +172,15 @@ export class Scope {
       for (const [key, slot] of scope.slots) if (!seen.has(key)) seen.set(key, `User::${slot.def.name}`);
     }
     return [...seen.values()];
+  }
+
+  /** Replaces every @[Scope::Name] in a text property with the referenced value's text. */
+  substitute(text: string): string {
+    return text.replace(/@\[([^\]]+)\]/g, (_match, reference: string) => {
+      const value = this.lookup(canonicalReference(reference));
+      if (value === undefined) throw new Error(`unknown reference @[${reference}]`);
+      return textOf(value);
+    });
   }
 
   evaluate(expression: string): Value {
