@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DataFlowTask, ProjectBundle } from '../protocol/packageFormat';
+import { flow, source } from '../protocol/dataFlowTestFlow';
+import { ProjectBundle } from '../protocol/packageFormat';
 import { validateBundle } from './validateBundle';
-
-const source = {
-  name: 'Orders',
-  type: 'flatFileSource',
-  connection: 'OrdersFile',
-  columns: [
-    { name: 'Id', dataType: 'Int32' },
-    { name: 'Amount', dataType: 'Double' },
-    { name: 'Country', dataType: 'String' },
-  ],
-};
-const flow = (components: unknown[], paths: unknown[]) =>
-  DataFlowTask.parse({ name: 'Load', type: 'dataFlow', components: [source, ...components], paths });
 
 describe('deploy validation of data flows', () => {
   it('is part of deploy validation, with connection managers checked', () => {

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutDataFlow } from './dataFlowMetadata';
-import { DataFlowTask } from './packageFormat';
-
-const source = {
-  name: 'Orders',
-  type: 'flatFileSource',
-  connection: 'OrdersFile',
-  columns: [
-    { name: 'Id', dataType: 'Int32' },
-    { name: 'Amount', dataType: 'Double' },
-    { name: 'Country', dataType: 'String' },
-  ],
-};
-const flow = (components: unknown[], paths: unknown[]) =>
-  DataFlowTask.parse({ name: 'Load', type: 'dataFlow', components: [source, ...components], paths });
+import { flow } from './dataFlowTestFlow';
 
 describe('data flow layout', () => {
   it('derives the columns of every path from the sources through each component', () => {
