@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { WorkerRow } from '../../master-core/protocol/api';
+import { ScaleOutError } from '../../master-core/protocol/errors';
+import { renderWithApi } from '../test/renderWithApi';
+import { WorkerActions } from './WorkerActions';
+
+const worker = (over: Partial<WorkerRow> = {}): WorkerRow => ({
+  workerId: 'w1',
+  name: 'etl-01',
+  description: '',
+  machineName: 'etl-01.example',
+  tags: [],
+  enabled: true,
+  draining: false,
+  state: 'online',
+  stateReason: 'ready for work',
+  online: true,
+  maxTasks: 4,
+  runningTasks: 0,
+  cpuPercent: 3,
+  freeMemoryBytes: 1e9,
+  totalMemoryBytes: 4e9,
+  freeDiskBytes: null,
+  loadAverage: null,
+  maxCpuPercent: 100,
+  minFreeMemoryBytes: 0,
+  cpuCount: 2,
+  os: 'linux',
+  agentVersion: '0.1.0',
+  lastSeenAt: '2026-11-29T03:00:00.000Z',
+  ...over,
+});
+
+describe('WorkerActions', () => {
+  it('offers Disable and Drain on an enabled worker and sends the call', async () => {
+    const { api } = renderWithApi(<WorkerActions worker={worker()} />, { 'worker.disable': () => ({}) });
+    expect(screen.queryByTestId('worker-enable-etl-01')).toBeNull();
+    await userEvent.click(screen.getByTestId('worker-disable-etl-01'));
+    await waitFor(() => expect(api.callsOf('worker.disable')).toEqual([{ name: 'etl-01' }]));
+  });
+
+  it('offers Enable on a disabled worker', () => {
+    renderWithApi(<WorkerActions worker={worker({ enabled: false, state: 'disabled' })} />);
+    expect(screen.getByTestId('worker-enable-etl-01')).toBeTruthy();
+    expect(screen.queryByTestId('worker-drain-etl-01')).toBeNull();
+  });
+
+  it('shows the master’s refusal instead of swallowing it', async () => {
+    renderWithApi(<WorkerActions worker={worker()} />, {
+      'worker.drain': () => {
+        throw new ScaleOutError('NOT_FOUND', 'worker etl-01 is not in the catalog');
+      },
+    });
+    await userEvent.click(screen.getByTestId('worker-drain-etl-01'));
+    expect(await screen.findByText('worker etl-01 is not in the catalog')).toBeTruthy();
+  });
+});
