@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ObjectName, ParameterDataType, ParameterValue, ProjectBundle } from './packageFormat';
 import type { ErrorData } from './errors';
 import {
+  AttemptRow,
   EnvironmentInfo,
   ExecutionParameterRow,
   ExecutionRow,
@@ -16,6 +17,7 @@ import {
   EnrolmentTokenRow,
   Targeting,
   VersionRow,
+  WORKER_STATES,
   WorkerRow,
 } from './apiRows';
 
@@ -69,6 +71,24 @@ export const apiMethods = {
       switchAt: z.string().nullable(),
     }),
   },
+  /** Scale Out Manager's dashboard: uptime, workers by state, the queue and throughput. */
+  'master.dashboard': {
+    input: Empty,
+    output: z.object({
+      startedAt: z.string(),
+      uptimeSeconds: z.number(),
+      /** Every worker state as a key (zero when none), computed as worker.list computes state. */
+      workersByState: z.record(z.enum(WORKER_STATES), z.number()),
+      /** Executions waiting for a worker: created and pending, ready for dispatch. */
+      queueDepth: z.number(),
+      /** Executions with an attempt running now. */
+      running: z.number(),
+      /** The last 60 minutes, oldest first, one entry per minute (zeros included); minute is ISO, UTC. */
+      executionsPerMinute: z.array(
+        z.object({ minute: z.string(), started: z.number(), succeeded: z.number(), failed: z.number() }),
+      ),
+    }),
+  },
   'catalog.tree': { input: Empty, output: z.object({ folders: z.array(FolderInfo) }) },
   'folder.create': {
     input: z.strictObject({ name: FolderName, description: z.string().max(4000).default('') }),
@@ -87,6 +107,45 @@ export const apiMethods = {
   'project.restore': {
     input: z.strictObject({ ...ProjectRef, versionId: z.number().int().positive() }),
     output: Done,
+  },
+  /**
+   * Deploy from files the console read from a chosen folder (or one bundle file): the master loads
+   * them exactly as `scaleout project deploy DIR` does. Every problem is returned, with file, line
+   * and column where known; nothing is deployed unless there are none. `validateOnly` only checks.
+   */
+  'project.deployFiles': {
+    input: z.strictObject({
+      folderName: FolderName,
+      files: z
+        .array(
+          z.strictObject({
+            /** Relative to the chosen folder, '/'-separated, e.g. "Orders.package.yaml". */
+            path: z.string().min(1).max(1024),
+            content: z.string().max(16 * 1024 * 1024),
+          }),
+        )
+        .min(1)
+        .max(2000),
+      validateOnly: z.boolean().default(false),
+    }),
+    output: z.object({
+      problems: z.array(
+        z.object({
+          file: z.string(),
+          line: z.number().nullable(),
+          column: z.number().nullable(),
+          /** Dotted path inside the document, '' when the whole file is at fault. */
+          path: z.string(),
+          message: z.string(),
+        }),
+      ),
+      projectName: z.string().nullable(),
+      packageNames: z.array(z.string()),
+      /** Null when validateOnly or when there were problems. */
+      deployed: z
+        .object({ versionId: z.number(), packageCount: z.number(), unchanged: z.boolean() })
+        .nullable(),
+    }),
   },
   'project.delete': { input: z.strictObject(ProjectRef), output: Done },
   /** Project and package parameters with their server values (sensitive values never returned). */
@@ -183,7 +242,33 @@ export const apiMethods = {
       statuses: z.array(z.number().int().min(1).max(9)).max(9).optional(),
       createdAfter: z.iso.datetime().optional(),
       createdBefore: z.iso.datetime().optional(),
+      /** Page by offset (the console's grid); beforeId keyset paging stays for scripts. */
+      offset: z.number().int().min(0).max(10_000_000).default(0),
+      sortBy: z
+        .enum([
+          'executionId',
+          'status',
+          'folderName',
+          'projectName',
+          'packageName',
+          'workerName',
+          'createdAt',
+          'startedAt',
+          'endedAt',
+          'duration',
+          'attempts',
+          'createdBy',
+        ])
+        .default('executionId'),
+      sortDirection: z.enum(['asc', 'desc']).default('desc'),
+      /** The worker that ran (or runs) its latest attempt. */
+      workerName: z.string().min(1).optional(),
+      /** Who created it (createdBy), exact. */
+      createdBy: z.string().min(1).optional(),
+      /** Case-insensitive substring of folder, project or package name, or the execution id. */
+      search: z.string().min(1).max(200).optional(),
     }),
+    /** total counts every row matching the filters, whatever the page. */
     output: z.object({ executions: z.array(ExecutionRow), total: z.number() }),
   },
   /** Stop (SSIS stop_operation): a queued execution is canceled at once, a running one goes 8 stopping then 3 canceled. */
@@ -203,6 +288,11 @@ export const apiMethods = {
         z.object({ name: z.string(), state: z.string(), eligible: z.boolean(), reason: z.string() }),
       ),
     }),
+  },
+  /** Every attempt of an execution, oldest first: which worker, when, and how it ended. */
+  'execution.attempts': {
+    input: z.strictObject({ executionId: z.number().int().positive() }),
+    output: z.object({ attempts: z.array(AttemptRow) }),
   },
   'execution.get': {
     input: z.strictObject({ executionId: z.number().int().positive() }),
@@ -242,6 +332,24 @@ export const apiMethods = {
         .optional(),
     }),
     output: Done,
+  },
+  /**
+   * Scale Out Manager's Edit Worker: display name, description, tags, max tasks and thresholds.
+   * Saved in the catalog (the operator's values win over what the worker's file says from then
+   * on) and pushed to a connected worker, which applies them live without a restart.
+   */
+  'worker.update': {
+    input: z.strictObject({
+      name: z.string().min(1),
+      newName: z.string().min(1).max(256).optional(),
+      description: z.string().max(4000).optional(),
+      tags: z.array(z.string().min(1).max(64)).max(64).optional(),
+      maxTasks: z.number().int().min(1).max(1024).optional(),
+      maxCpuPercent: z.number().min(1).max(100).optional(),
+      minFreeMemoryBytes: z.number().int().min(0).optional(),
+    }),
+    /** appliedLive: the worker was connected and acknowledged the new settings. */
+    output: z.object({ worker: WorkerRow, appliedLive: z.boolean() }),
   },
   /** A one-time token that enrols one worker (`scaleout worker install --token ...`). Shown once. */
   'worker.enrolmentToken.create': {

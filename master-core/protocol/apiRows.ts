@@ -119,6 +119,20 @@ export const ExecutionRow = z.object({
 });
 export type ExecutionRow = z.infer<typeof ExecutionRow>;
 
+export const AttemptRow = z.object({
+  attemptNumber: z.number(),
+  workerId: z.string(),
+  workerName: z.string().nullable(),
+  machineName: z.string().nullable(),
+  /** running; or how it ended: succeeded, failed, canceled, or lost (its worker vanished or the lease ran out). */
+  outcome: z.enum(['running', 'succeeded', 'failed', 'canceled', 'lost']),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  exitCode: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type AttemptRow = z.infer<typeof AttemptRow>;
+
 export const ExecutionParameterRow = z.object({
   objectType: z.union([z.literal(20), z.literal(30), z.literal(50)]),
   name: z.string(),
@@ -166,6 +180,16 @@ export const MessageRow = z.object({
 });
 export type MessageRow = z.infer<typeof MessageRow>;
 
+export const WORKER_STATES = [
+  'online',
+  'busy',
+  'draining',
+  'disabled',
+  'suspect',
+  'offline',
+  'outdated',
+] as const;
+
 export const WorkerRow = z.object({
   workerId: z.string(),
   name: z.string(),
@@ -175,9 +199,7 @@ export const WorkerRow = z.object({
   enabled: z.boolean(),
   draining: z.boolean().default(false),
   /** online, busy, draining, disabled, suspect, offline or outdated, computed by the master. */
-  state: z
-    .enum(['online', 'busy', 'draining', 'disabled', 'suspect', 'offline', 'outdated'])
-    .default('offline'),
+  state: z.enum(WORKER_STATES).default('offline'),
   /** Why the worker is in that state, in words an operator reads. */
   stateReason: z.string().default(''),
   online: z.boolean(),
@@ -203,6 +225,7 @@ export const HealthSample = z.object({
   timeMs: z.number(),
   cpuPercent: z.number(),
   freeMemoryBytes: z.number(),
+  freeDiskBytes: z.number().nullable().default(null),
   runningTasks: z.number(),
 });
 export type HealthSample = z.infer<typeof HealthSample>;
