@@ -294,6 +294,17 @@ export const apiMethods = {
     input: z.strictObject({ executionId: z.number().int().positive() }),
     output: z.object({ attempts: z.array(AttemptRow) }),
   },
+  /** Before submitting: which workers could take work with this targeting now, and why not the others. */
+  'execution.preview': {
+    input: z.strictObject({ targeting: Targeting }),
+    output: z.object({
+      eligibleWorkers: z.number(),
+      neverRunnable: z.boolean(),
+      workers: z.array(
+        z.object({ name: z.string(), state: z.string(), eligible: z.boolean(), reason: z.string() }),
+      ),
+    }),
+  },
   'execution.get': {
     input: z.strictObject({ executionId: z.number().int().positive() }),
     output: z.object({ execution: ExecutionRow }),

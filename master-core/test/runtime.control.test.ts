@@ -70,6 +70,35 @@ describe('runtime controls', () => {
     expect(done).toMatchObject({ status: ExecutionStatus.succeeded, workerName: 'alpha' });
   });
 
+  it('previews, before anything is submitted, which workers a targeting reaches and why not the others', async () => {
+    const before = (await client.call('execution.list', {})).total;
+    expect(await client.call('execution.preview', { targeting: { kind: 'tags', tags: ['gpu'] } })).toEqual({
+      eligibleWorkers: 0,
+      neverRunnable: true,
+      workers: [
+        {
+          name: 'alpha',
+          state: 'online',
+          eligible: false,
+          reason: 'tags do not match (needs gpu; has linux)',
+        },
+      ],
+    });
+    const byName = await client.call('execution.preview', {
+      targeting: { kind: 'workers', names: ['alpha'] },
+    });
+    expect(byName).toMatchObject({
+      eligibleWorkers: 1,
+      neverRunnable: false,
+      workers: [{ name: 'alpha', eligible: true }],
+    });
+    await expect(
+      client.call('execution.preview', { targeting: { kind: 'tags', tags: [] } } as never),
+    ).rejects.toThrow(/targeting/);
+    // A preview creates nothing.
+    expect((await client.call('execution.list', {})).total).toBe(before);
+  });
+
   it('explains per worker why targeted work is not running, and fails it after its maximum queue wait', async () => {
     const { executionId } = await client.call('execution.create', {
       ...countdown,

@@ -2,7 +2,12 @@ import { MessageType } from '../../protocol/codes';
 import type { HandlerDeps, HandlerGroup } from './context';
 
 type RuntimeMethods =
-  'worker.enable' | 'worker.disable' | 'worker.drain' | 'execution.stop' | 'execution.explain';
+  | 'worker.enable'
+  | 'worker.disable'
+  | 'worker.drain'
+  | 'execution.stop'
+  | 'execution.explain'
+  | 'execution.preview';
 
 /** Operator controls over workers and running executions. */
 export function runtimeHandlers({
@@ -56,6 +61,10 @@ export function runtimeHandlers({
         neverRunnable,
         workers,
       };
+    },
+    'execution.preview': async (input) => {
+      const { workers, neverRunnable } = await runtime.explain(input.targeting);
+      return { eligibleWorkers: workers.filter((w) => w.eligible).length, neverRunnable, workers };
     },
   };
 }
