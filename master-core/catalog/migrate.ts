@@ -5,6 +5,7 @@ import { m002Catalog } from './migrations/m002Catalog';
 import { m003Runtime } from './migrations/m003Runtime';
 import { m004DataFlow } from './migrations/m004DataFlow';
 import { m005Enrolment } from './migrations/m005Enrolment';
+import { m006WorkerSettings } from './migrations/m006WorkerSettings';
 
 /** Numbered migrations, applied in order; PRAGMA user_version records the last one applied. */
 export const migrations: readonly string[] = [
@@ -13,6 +14,7 @@ export const migrations: readonly string[] = [
   m003Runtime,
   m004DataFlow,
   m005Enrolment,
+  m006WorkerSettings,
 ];
 
 export async function migrate(db: Db, file: string): Promise<number> {
