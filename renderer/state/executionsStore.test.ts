@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionRow } from '../../master-core/protocol/api';
-import { applySnapshot, upsertExecution } from './executionsStore';
+import {
+  applySnapshot,
+  isStoppable,
+  patchPage,
+  stoppableSelection,
+  stopSummary,
+  upsertExecution,
+} from './executionsStore';
 
 function row(executionId: number, status = 5): ExecutionRow {
   return {
@@ -61,5 +68,34 @@ describe('applySnapshot', () => {
   it('lets the last event for an execution win', () => {
     const merged = applySnapshot([row(2, 5)], [row(2, 2), row(2, 4)]);
     expect(merged.map((r) => r.status)).toEqual([4]);
+  });
+});
+
+describe('patchPage', () => {
+  it('replaces a row of the page in place and leaves the page alone for others', () => {
+    const page = [row(9, 2), row(4, 5), row(3, 7)];
+    const patched = patchPage(page, row(4, 2));
+    expect(patched.map((r) => [r.executionId, r.status])).toEqual([
+      [9, 2],
+      [4, 2],
+      [3, 7],
+    ]);
+    expect(page[1]!.status).toBe(5);
+    expect(patchPage(page, row(12, 5))).toBe(page);
+  });
+});
+
+describe('stoppableSelection and stopSummary', () => {
+  it('stops only the selected Pending and Running ones', () => {
+    const page = [row(5, 2), row(4, 5), row(3, 7), row(2, 4), row(1, 2)];
+    expect(stoppableSelection(page, new Set([5, 4, 3, 2]))).toEqual([5, 4]);
+    expect(isStoppable(row(1, 8))).toBe(false);
+  });
+
+  it('says how many stopped and how many could not', () => {
+    expect(stopSummary(1, [])).toBe('1 execution stopped.');
+    expect(stopSummary(2, [{ executionId: 3, message: 'x' }])).toBe(
+      '2 executions stopped; 1 could not be stopped.',
+    );
   });
 });
