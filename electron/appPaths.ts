@@ -15,6 +15,8 @@ export interface AppPaths {
   /** Sample projects deployed on first run: the Hello world first, then an ETL and a fan-out. */
   sampleDirs: string[];
   docsDir: string;
+  /** The app and tray icons (build/icons). */
+  iconsDir: string;
 }
 
 /**
@@ -33,5 +35,6 @@ export function resolveAppPaths(moduleFile: string): AppPaths {
     cliEntry: join(distDir, 'cli.mjs'),
     sampleDirs: SAMPLE_PROJECTS.map((name) => join(repoRoot, 'samples', name)),
     docsDir: join(repoRoot, 'docs'),
+    iconsDir: join(repoRoot, 'build', 'icons'),
   };
 }

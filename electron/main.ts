@@ -1,4 +1,4 @@
-import { app, dialog, Menu, Notification } from 'electron';
+import { app, dialog, Menu, nativeImage, Notification, Tray } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,9 @@ import { deploySampleOnFirstRun } from './deployProject';
 import { parseLogLevel, resolveLaunchConfig } from './launchConfig';
 import { createDesktopClient, watchExecutionFailures } from './masterEvents';
 import { startDesktopMaster } from './startMaster';
+import { PRODUCT_NAME } from './menuTemplate';
+import { resumeLocalWorker, shutdownDesktopMaster } from './shutdownSequence';
+import { readTrayStatus } from './trayStatus';
 import { createConsoleWindow } from './windowFactory';
 
 /**
@@ -22,9 +25,9 @@ import { createConsoleWindow } from './windowFactory';
  * the console the master serves in one sandboxed window.
  */
 
-const PRODUCT_NAME = 'Scale Out Console';
-/** master.close() stops the local worker (SIGKILL after 10 s) and checkpoints the catalog; never wait forever. */
-const SHUTDOWN_DEADLINE_MS = 20_000;
+/** Drain (10 s for running work), hand-over, then master.close(); never wait forever. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+const TRAY_REFRESH_MS = 5000;
 
 const paths = resolveAppPaths(fileURLToPath(import.meta.url));
 const logLevel = parseLogLevel(process.env.SCALEOUT_LOG_LEVEL);
@@ -42,15 +45,18 @@ let running: Running | null = null;
 let consoleWindow: BrowserWindow | null = null;
 let starting: Promise<void> = Promise.resolve();
 let shutdownStarted = false;
+let tray: Tray | null = null;
+let trayTimer: NodeJS.Timeout | undefined;
 
 function currentWindow(): BrowserWindow | null {
   return consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : null;
 }
 
 /** Shows the console window, creating it when there is none; a second launch lands here too. */
-function showWindow(): void {
+function showWindow(fragment?: string): void {
   const existing = currentWindow();
   if (existing) {
+    if (fragment && running) void existing.loadURL(`${running.master.consoleUrl}/${fragment}`);
     if (existing.isMinimized()) existing.restore();
     existing.show();
     existing.focus();
@@ -76,13 +82,15 @@ function notify(title: string, body: string): void {
     return;
   }
   const notification = new Notification({ title, body });
-  notification.on('click', showWindow);
+  notification.on('click', () => showWindow());
   notification.show();
 }
 
 function installMenu({ master, client }: Running): void {
   const menu = buildAppMenu({
     deployProject: () => void deployProjectInteractively(currentWindow(), client, log),
+    // The console shows its Connect dialog for "#connect" (remote master URL and token).
+    connectToMaster: () => showWindow('#connect'),
     openDataFolder: () => void openFolder(master.dataDir, log),
     openDocumentation: () => void openFolder(paths.docsDir, log),
     about: () =>
@@ -94,6 +102,32 @@ function installMenu({ master, client }: Running): void {
       }),
   });
   Menu.setApplicationMenu(menu);
+}
+
+/** The tray icon: a status summary (workers online, running, failed in the last hour) and Show/Quit. */
+function installTray({ client }: Running): void {
+  const icon = nativeImage.createFromPath(join(paths.iconsDir, '32x32.png'));
+  tray = new Tray(icon.isEmpty() ? nativeImage.createEmpty() : icon);
+  tray.setToolTip(PRODUCT_NAME);
+  tray.on('click', () => showWindow());
+  const refresh = () =>
+    readTrayStatus(client).then(
+      (status) => {
+        if (!tray || tray.isDestroyed()) return;
+        tray.setToolTip(status.tooltip);
+        tray.setContextMenu(
+          Menu.buildFromTemplate([
+            ...status.lines.map((label) => ({ label, enabled: false })),
+            { type: 'separator' as const },
+            { label: `Show ${PRODUCT_NAME}`, click: () => showWindow() },
+            { label: 'Quit', click: () => app.quit() },
+          ]),
+        );
+      },
+      (error: unknown) => log.debug(`tray status: ${coerceError(error).message}`),
+    );
+  void refresh();
+  trayTimer = setInterval(() => void refresh(), TRAY_REFRESH_MS);
 }
 
 function failToStart(error: unknown): void {
@@ -120,6 +154,7 @@ async function start(): Promise<void> {
     return;
   }
   installMenu(running);
+  installTray(running);
   showWindow();
   log.info(`console window opened on ${master.consoleUrl}; data folder ${master.dataDir}`);
 }
@@ -127,6 +162,9 @@ async function start(): Promise<void> {
 /** Everything the shell hangs on a running master: sample on first run, the bridge, failure notices. */
 async function connectShell(master: Master): Promise<Running> {
   const client = createDesktopClient(master.consoleUrl, master.consoleToken);
+  await resumeLocalWorker(client, master.dataDir, log).catch((error: unknown) =>
+    log.warn(`could not enable the local worker again: ${coerceError(error).message}`),
+  );
   await deploySampleOnFirstRun(client, paths.sampleDirs, log).catch((error: unknown) =>
     log.warn(`could not deploy the sample project: ${coerceError(error).message}`),
   );
@@ -140,35 +178,30 @@ async function connectShell(master: Master): Promise<Running> {
   };
 }
 
-/** Stops following events, then closes the master (local worker, listeners, catalog checkpoint). */
+/** Stops following events, then quits the master without losing work (shutdownSequence.ts). */
 async function shutdown(): Promise<boolean> {
   await starting.catch(() => undefined);
   const current = running;
   running = null;
+  clearInterval(trayTimer);
+  tray?.destroy();
+  tray = null;
   if (!current) return true;
   current.stopEvents();
   current.removeIpc();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`not closed after ${SHUTDOWN_DEADLINE_MS} ms`)),
-      SHUTDOWN_DEADLINE_MS,
-    );
+  const report = await shutdownDesktopMaster({
+    client: current.client,
+    closeMaster: () => current.master.close(),
+    dataDir: current.master.dataDir,
+    log,
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
   });
-  try {
-    await Promise.race([current.master.close(), deadline]);
-    return true;
-  } catch (error) {
-    log.error(`shutdown failed: ${coerceError(error).message}`);
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  return report.clean;
 }
 
 function installLifecycle(): void {
-  app.on('second-instance', showWindow);
-  app.on('activate', showWindow);
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

@@ -2,6 +2,7 @@ import { BrowserWindow, shell } from 'electron';
 import type { Session, WebContents } from 'electron';
 import type { Logger } from '../master-core/logger';
 import { isAllowedNavigation, isSafeExternalUrl } from './navigationPolicy';
+import { consoleWindowOptions } from './windowOptions';
 
 /**
  * The one place that creates windows. Every window is sandboxed, isolated and without Node; it
@@ -63,28 +64,9 @@ function guardContents(contents: WebContents, consoleOrigin: string, log: Logger
 }
 
 export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindow {
-  const window = new BrowserWindow({
-    title: options.title ?? 'Scale Out Console',
-    width: 1400,
-    height: 900,
-    minWidth: 800,
-    minHeight: 500,
-    show: false,
-    webPreferences: {
-      preload: options.preloadPath,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-    },
-  });
+  const window = new BrowserWindow(
+    consoleWindowOptions(options.preloadPath, options.title ?? 'Scale Out Console'),
+  );
   hardenSession(window.webContents.session);
   guardContents(window.webContents, options.consoleOrigin, options.log);
   window.once('ready-to-show', () => window.show());

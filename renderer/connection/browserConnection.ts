@@ -1,4 +1,5 @@
 import {
+  asksToConnect,
   clearSessionConnection,
   hashWithoutToken,
   readTokenFromHash,
@@ -15,6 +16,12 @@ import type { Connection } from '../state/connectionParams';
  * from the address bar, so it is neither bookmarked nor shown, and a reload still works.
  */
 export function takeStartupConnection(): Connection | null {
+  if (asksToConnect(window.location.hash)) {
+    clearSessionConnection(window.sessionStorage);
+    const { pathname, search } = window.location;
+    window.history.replaceState(window.history.state, '', `${pathname}${search}`);
+    return null;
+  }
   const connection = resolveStartupConnection(
     window.location.hash,
     window.location.origin,

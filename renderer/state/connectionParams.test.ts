@@ -40,6 +40,17 @@ describe('resolveStartupConnection', () => {
     });
   });
 
+  it('asks to connect for "#connect", even with a saved session', () => {
+    const session = memoryStore();
+    saveSessionConnection(session, { baseUrl: 'http://remote:8390', token: 's' });
+    expect(resolveStartupConnection('#connect', 'http://127.0.0.1:8390', session)).toBeNull();
+    // A token in the fragment still wins: the master opening its own console.
+    expect(resolveStartupConnection('#connect&token=t', 'http://127.0.0.1:8390', session)).toEqual({
+      baseUrl: 'http://127.0.0.1:8390',
+      token: 't',
+    });
+  });
+
   it('falls back to the saved session, then to nothing', () => {
     const session = memoryStore();
     expect(resolveStartupConnection('', 'http://127.0.0.1:8390', session)).toBeNull();

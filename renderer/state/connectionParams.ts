@@ -26,6 +26,11 @@ export function readTokenFromHash(hash: string): string | null {
   return token && token.trim() !== '' ? token.trim() : null;
 }
 
+/** "#connect" (the desktop app's File > Connect to master...): show Connect, whatever was saved. */
+export function asksToConnect(hash: string): boolean {
+  return new URLSearchParams(hash.replace(/^#/, '')).has('connect');
+}
+
 /** The fragment with the token removed ('' when nothing else was in it). */
 export function hashWithoutToken(hash: string): string {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -56,6 +61,7 @@ export function resolveStartupConnection(
 ): Connection | null {
   const fromHash = readTokenFromHash(hash);
   if (fromHash) return { baseUrl: origin, token: fromHash };
+  if (asksToConnect(hash)) return null;
   const token = session.getItem(SESSION_TOKEN_KEY);
   if (!token) return null;
   return { baseUrl: session.getItem(SESSION_BASE_URL_KEY) ?? origin, token };
