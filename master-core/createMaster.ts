@@ -191,6 +191,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       onExecutionQueued: () => void gateway.pump(),
       runtime: {
         updateWorker: gateway.updateWorker,
+        applyWorkerSettings: gateway.applySettings,
         cancelAttempt: gateway.cancelAttempt,
         explain: explainer,
       },

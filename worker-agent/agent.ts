@@ -11,7 +11,12 @@ import {
   PROTOCOL_VERSION,
   decodeFrame,
 } from '../master-core/protocol/wire';
-import type { MasterTrust, TaskAssignment, WorkerMessage } from '../master-core/protocol/wire';
+import type {
+  MasterSettings,
+  MasterTrust,
+  TaskAssignment,
+  WorkerMessage,
+} from '../master-core/protocol/wire';
 import { applyTrust, credentialsDir, loadCredentials } from './credentials';
 import { fingerprintsOfFile, pinnedConnection } from './masterTrust';
 import { createEventSpool } from './eventSpool';
@@ -87,6 +92,15 @@ export function creditToOffer(state: {
   return Math.max(0, state.maxTasks - state.running);
 }
 
+/** The settings an agent applies live; the operator may set each one from the master. */
+export interface LiveSettings {
+  name: string;
+  tags: string[];
+  maxTasks: number;
+  maxCpuPercent: number;
+  minFreeMemoryBytes: number;
+}
+
 function loadWorkerId(workDir: string): string {
   const file = join(workDir, 'worker-id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -114,10 +128,20 @@ export function createAgent(options: AgentOptions) {
   if (!options.keepAttemptDirectories) rmSync(attemptsDir, { recursive: true, force: true });
   const machine = machineFacts();
   const probe = options.healthProbe ?? createHealthProbe(options.workDir);
-  const limits = {
+  /** This worker's own live settings: its command line or configuration file (reloaded on SIGHUP). */
+  const own: LiveSettings = {
+    name: options.name,
+    tags: [...options.tags],
+    maxTasks: options.maxTasks,
     maxCpuPercent: options.maxCpuPercent ?? 100,
     minFreeMemoryBytes: options.minFreeMemoryBytes ?? 0,
   };
+  /** The operator's settings from the master (master.settings): each one set wins over our own. */
+  let operator: Omit<MasterSettings, 'type' | 'settingsId'> | null = null;
+  /** The settings in force: options.name, tags and maxTasks, and these limits. */
+  const limits = { maxCpuPercent: own.maxCpuPercent, minFreeMemoryBytes: own.minFreeMemoryBytes };
+  /** The last health sample, to re-check new thresholds at once without waiting for the next heartbeat. */
+  let lastSample: HealthSample | null = null;
   /** Set while the connection is closed on purpose to send a new hello (reconfigure). */
   let renewing = false;
   const spool = createEventSpool({
@@ -181,13 +205,50 @@ export function createAgent(options: AgentOptions) {
     }
     socket?.ping();
     const sample = probe();
+    lastSample = sample;
+    checkLimits(sample);
+    send({ type: 'worker.heartbeat', health: { ...sample, runningAttemptIds: heldAttemptIds() } });
+    sendCredit();
+  }
+
+  /** Past the CPU or memory threshold the agent asks for no new work (and says so once). */
+  function checkLimits(sample: HealthSample): void {
     const reason = overLimits(sample, limits);
     if (reason !== shortOf) {
       if (reason) log.warn(`taking no new work: ${reason}`);
       else log.info('resources recovered: taking work again');
       shortOf = reason;
     }
-    send({ type: 'worker.heartbeat', health: { ...sample, runningAttemptIds: heldAttemptIds() } });
+  }
+
+  /** Lays the operator's settings over our own and puts the result in force. */
+  function applySettings(): void {
+    options.name = operator?.name ?? own.name;
+    options.tags = [...(operator?.tags ?? own.tags)];
+    options.maxTasks = operator?.maxTasks ?? own.maxTasks;
+    limits.maxCpuPercent = operator?.maxCpuPercent ?? own.maxCpuPercent;
+    limits.minFreeMemoryBytes = operator?.minFreeMemoryBytes ?? own.minFreeMemoryBytes;
+    if (lastSample) checkLimits(lastSample);
+    lastCredit = -1;
+  }
+
+  /** The operator changed this worker's settings: in force at once, no restart, no reconnect. */
+  function operatorSettings(message: MasterSettings): void {
+    const { type: _type, settingsId, ...settings } = message;
+    operator = settings;
+    applySettings();
+    log.info(
+      `the master set this worker's settings: name ${options.name}, tags [${options.tags.join(', ')}], max ${options.maxTasks} tasks, CPU <= ${limits.maxCpuPercent}%, free memory >= ${Math.floor(limits.minFreeMemoryBytes / 2 ** 20)} MiB`,
+    );
+    send({
+      type: 'worker.settingsApplied',
+      settingsId,
+      name: options.name,
+      tags: options.tags,
+      maxTasks: options.maxTasks,
+      ...limits,
+    });
+    // More (or fewer) tasks at once, or thresholds now passed or cleared: the credit says so.
     sendCredit();
   }
 
@@ -237,15 +298,16 @@ export function createAgent(options: AgentOptions) {
         protocolVersion: PROTOCOL_VERSION,
         agentVersion: AGENT_VERSION,
         workerId,
-        name: options.name,
+        // Our own settings: the master lays the operator's over them (and tells us, master.settings).
+        name: own.name,
         ...(options.token ? { token: options.token } : {}),
-        tags: options.tags,
-        maxTasks: options.maxTasks,
+        tags: own.tags,
+        maxTasks: own.maxTasks,
         machine,
         // Running attempts, and ended ones whose spooled report follows the welcome. Attempts that
         // died with an earlier agent process have no report and are not listed: the master ends them.
         runningAttemptIds: heldAttemptIds(),
-        limits,
+        limits: { maxCpuPercent: own.maxCpuPercent, minFreeMemoryBytes: own.minFreeMemoryBytes },
       };
       ws.send(JSON.stringify(hello));
     });
@@ -322,6 +384,8 @@ export function createAgent(options: AgentOptions) {
         return sendCredit();
       case 'master.trust':
         return trust(message);
+      case 'master.settings':
+        return operatorSettings(message);
       case 'worker.update':
         masterAllows = message.enabled && !message.draining;
         log.info(
@@ -439,19 +503,26 @@ export function createAgent(options: AgentOptions) {
     workerId,
     isConnected: () => welcomed,
     runningCount: () => running.size,
+    /** The live settings in force: our own with the operator's laid over them. */
+    settings: (): LiveSettings => ({
+      name: options.name,
+      tags: [...options.tags],
+      maxTasks: options.maxTasks,
+      ...limits,
+    }),
     spoolBytes: () => spool.usedBytes(),
     /**
      * New live settings (the worker's configuration file reloaded on SIGHUP): tags, max tasks and
-     * the CPU and memory thresholds apply at once. The master learns tags and max tasks from the
-     * hello, so the connection is renewed; running attempts carry on across it, as across any
-     * reconnect.
+     * the CPU and memory thresholds apply at once, except those the operator set on the master
+     * (master.settings), which win. The master learns our own from the hello, so the connection
+     * is renewed; running attempts carry on across it, as across any reconnect.
      */
     reconfigure(settings: LiveWorkerSettings): void {
-      options.tags = [...settings.tags];
-      options.maxTasks = settings.maxTasks;
-      limits.maxCpuPercent = settings.maxCpuPercent;
-      limits.minFreeMemoryBytes = settings.minFreeMemoryBytes;
-      lastCredit = -1;
+      own.tags = [...settings.tags];
+      own.maxTasks = settings.maxTasks;
+      own.maxCpuPercent = settings.maxCpuPercent;
+      own.minFreeMemoryBytes = settings.minFreeMemoryBytes;
+      applySettings();
       if (socket && !stopping) {
         renewing = true;
         socket.close(CloseCode.normal, 'worker settings changed');

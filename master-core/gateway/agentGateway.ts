@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -10,12 +11,13 @@ import {
   WorkerMessage,
   decodeFrame,
 } from '../protocol/wire';
-import type { MasterTrust, TaskEvent, TaskFinished } from '../protocol/wire';
+import type { MasterTrust, TaskEvent, TaskFinished, WorkerSettingsApplied } from '../protocol/wire';
 import type { EnrolmentRepo } from '../catalog/enrolmentRepo';
 import type { ExecutionsRepo } from '../catalog/executionsRepo';
 import type { ExecutionControlRepo } from '../catalog/executionControlRepo';
 import type { MessagesRepo } from '../catalog/messagesRepo';
-import type { WorkersRepo } from '../catalog/workersRepo';
+import { hasOperatorSettings, operatorSettings } from '../catalog/workersRepo';
+import type { WorkerRecord, WorkersRepo } from '../catalog/workersRepo';
 import type { EventBus } from '../eventBus';
 import type { Logger } from '../logger';
 import { createDispatcher } from './dispatcher';
@@ -41,6 +43,8 @@ export interface GatewayTimings {
   offlineAfterMs: number;
   leaseMs: number;
   helloTimeoutMs: number;
+  /** How long worker.update waits for a connected worker to say it applied new settings; default 5 s. */
+  settingsAckTimeoutMs?: number;
 }
 
 export interface GatewayDeps {
@@ -131,6 +135,7 @@ export function createAgentGateway(deps: GatewayDeps) {
     );
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      if (session) for (const settle of [...session.settingsWaiters.values()]) settle(false);
       if (session && sessions.get(session.workerId) === session) {
         sessions.delete(session.workerId);
         deps.log.info(`worker ${session.name} disconnected`);
@@ -171,14 +176,13 @@ export function createAgentGateway(deps: GatewayDeps) {
       previous.socket.close(CloseCode.replaced, 'replaced by a newer connection of the same worker');
     const session: WorkerSession = {
       workerId: hello.workerId,
-      name: hello.name,
-      tags: hello.tags,
+      // The values in effect, from the catalog: the operator's win over the hello's.
+      ...effectiveSettings(record),
       machine: hello.machine,
-      maxTasks: hello.maxTasks,
       enabled: record.is_enabled === 1,
       draining: record.draining === 1,
       agentVersion: hello.agentVersion,
-      limits: hello.limits,
+      settingsWaiters: new Map(),
       credit: 0,
       health: null,
       assigned: new Set(),
@@ -199,8 +203,10 @@ export function createAgentGateway(deps: GatewayDeps) {
     // The agent's idea of enabled/draining after a reconnect comes from here.
     session.send({ type: 'worker.update', enabled: session.enabled, draining: session.draining });
     await sendTrust(session);
+    // Settings the operator changed while the worker was away (or before): it applies them now.
+    if (hasOperatorSettings(operatorSettings(record))) void pushSettings(session, record);
     deps.log.info(
-      `worker ${hello.name} connected from ${hello.machine.hostname} with ${auth.via === 'certificate' ? 'its certificate' : 'the agent token'} (max ${hello.maxTasks} tasks)`,
+      `worker ${session.name} connected from ${hello.machine.hostname} with ${auth.via === 'certificate' ? 'its certificate' : 'the agent token'} (max ${session.maxTasks} tasks)`,
     );
     deps.onWorkerChanged(hello.workerId);
     await readopt(session, hello.runningAttemptIds);
@@ -236,6 +242,54 @@ export function createAgentGateway(deps: GatewayDeps) {
     session.draining = flags.draining;
     session.send({ type: 'worker.update', enabled: flags.enabled, draining: flags.draining });
     if (flags.enabled && !flags.draining) void dispatcher.pump();
+  }
+
+  /**
+   * Sends the operator's settings to a connected worker; true once it says it applied them,
+   * false when it does not answer in time or the connection ends first.
+   */
+  function pushSettings(session: WorkerSession, record: WorkerRecord): Promise<boolean> {
+    const settingsId = randomUUID();
+    const timeoutMs = deps.timings.settingsAckTimeoutMs ?? 5_000;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      const settle = (applied: boolean) => {
+        clearTimeout(timer);
+        session.settingsWaiters.delete(settingsId);
+        if (!applied)
+          deps.log.warn(
+            `worker ${session.name} did not confirm its new settings within ${timeoutMs} ms; it gets them again when it reconnects`,
+          );
+        resolve(applied);
+      };
+      session.settingsWaiters.set(settingsId, settle);
+      session.send({ type: 'master.settings', settingsId, ...operatorSettings(record) });
+    });
+  }
+
+  /**
+   * An operator changed a worker's settings (already stored): the master uses them at once for
+   * eligibility and dispatch, and a connected worker applies them live. True when it confirmed.
+   */
+  async function applySettings(workerId: string): Promise<boolean> {
+    const session = sessions.get(workerId);
+    const record = await deps.workers.get(workerId);
+    if (!session || !record) return false;
+    Object.assign(session, effectiveSettings(record));
+    void dispatcher.pump();
+    const applied = await pushSettings(session, record);
+    // Its credit follows the new max tasks (task.request); anything newly eligible goes now.
+    if (applied) void dispatcher.pump();
+    return applied;
+  }
+
+  function settingsApplied(session: WorkerSession, message: WorkerSettingsApplied): void {
+    const settle = session.settingsWaiters.get(message.settingsId);
+    if (!settle) return;
+    deps.log.info(
+      `worker ${session.name} applied its new settings: ${message.name}, tags [${message.tags.join(', ')}], max ${message.maxTasks} tasks, CPU <= ${message.maxCpuPercent}%, free memory >= ${message.minFreeMemoryBytes} bytes`,
+    );
+    settle(true);
   }
 
   async function sendTrust(session: WorkerSession): Promise<void> {
@@ -318,6 +372,8 @@ export function createAgentGateway(deps: GatewayDeps) {
         return;
       case 'task.finished':
         return finish(session, message);
+      case 'worker.settingsApplied':
+        return settingsApplied(session, message);
     }
   }
 
@@ -391,6 +447,7 @@ export function createAgentGateway(deps: GatewayDeps) {
     sessions,
     pump: () => dispatcher.pump(),
     updateWorker,
+    applySettings,
     cancelAttempt,
     revokeWorker,
     broadcastTrust,
@@ -406,3 +463,13 @@ export function createAgentGateway(deps: GatewayDeps) {
 }
 
 export type AgentGateway = ReturnType<typeof createAgentGateway>;
+
+/** The live settings in effect for a worker, as its catalog record holds them. */
+function effectiveSettings(record: WorkerRecord) {
+  return {
+    name: record.display_name,
+    tags: JSON.parse(record.tags_json) as string[],
+    maxTasks: record.max_tasks,
+    limits: { maxCpuPercent: record.max_cpu_percent, minFreeMemoryBytes: record.min_free_memory_bytes },
+  };
+}

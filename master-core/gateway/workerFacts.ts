@@ -31,8 +31,8 @@ export function factsOf(
     maxTasks: record.max_tasks,
     cpuPercent: session?.health?.cpuPercent ?? null,
     freeMemoryBytes: session?.health?.freeMemoryBytes ?? null,
-    maxCpuPercent: session?.limits.maxCpuPercent ?? 100,
-    minFreeMemoryBytes: session?.limits.minFreeMemoryBytes ?? 0,
+    maxCpuPercent: session?.limits.maxCpuPercent ?? record.max_cpu_percent,
+    minFreeMemoryBytes: session?.limits.minFreeMemoryBytes ?? record.min_free_memory_bytes,
     agentVersion: session?.agentVersion ?? record.agent_version,
     minAgentVersion: settings.minAgentVersion,
   };

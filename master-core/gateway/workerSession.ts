@@ -12,7 +12,10 @@ export interface WorkerSession {
   enabled: boolean;
   draining: boolean;
   agentVersion: string;
-  /** The agent's own ceilings for taking new work (SSIS TaskRequestMaxCPU / TaskRequestMinMemory). */
+  /**
+   * Ceilings for taking new work (SSIS TaskRequestMaxCPU / TaskRequestMinMemory): the operator's
+   * when set, else the agent's own. name, tags and maxTasks are likewise the values in effect.
+   */
   limits: { maxCpuPercent: number; minFreeMemoryBytes: number };
   /** Tasks the agent asked for and has not been given yet. */
   credit: number;
@@ -20,6 +23,8 @@ export interface WorkerSession {
   /** Attempts the master handed to this session and has not seen end. */
   assigned: Set<string>;
   lastSeenMs: number;
+  /** master.settings sent and not yet answered, by settingsId: each resolves true once applied. */
+  settingsWaiters: Map<string, (applied: boolean) => void>;
   /** An enrolled worker's client certificate and its public key; null for the shared agent token. */
   credential: { publicKeyDer: Buffer; cert: X509Certificate } | null;
   socket: WebSocket;

@@ -158,6 +158,26 @@ export const TaskFinished = z.strictObject({
   dataStatistics: z.array(DataStatistic).max(MAX_STATISTICS).default([]),
 });
 
+/** The four settings a worker applies live, as both sides name them. */
+const LiveSettingsFields = {
+  name: z.string().min(1).max(256),
+  tags: z.array(z.string().min(1).max(64)).max(64),
+  maxTasks: z.number().int().positive().max(1024),
+  maxCpuPercent: z.number().min(1).max(100),
+  minFreeMemoryBytes: z.number().nonnegative(),
+};
+
+/**
+ * The agent's answer to master.settings: it applied them (no restart, no reconnect). The settings
+ * in force on the worker now, after the operator's values were laid over its own.
+ */
+export const WorkerSettingsApplied = z.strictObject({
+  type: z.literal('worker.settingsApplied'),
+  settingsId: Id,
+  ...LiveSettingsFields,
+});
+export type WorkerSettingsApplied = z.infer<typeof WorkerSettingsApplied>;
+
 export const WorkerMessage = z.discriminatedUnion('type', [
   WorkerHello,
   WorkerHeartbeat,
@@ -165,6 +185,7 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   TaskStarted,
   TaskEvent,
   TaskFinished,
+  WorkerSettingsApplied,
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessage>;
 export type TaskEvent = z.infer<typeof TaskEvent>;
@@ -245,6 +266,24 @@ export const MasterTrust = z.strictObject({
 });
 export type MasterTrust = z.infer<typeof MasterTrust>;
 
+/**
+ * The operator's settings for this worker (console Edit Worker, `scaleout workers set`): each
+ * non-null value wins over the worker's own (its configuration file, its command line) until the
+ * operator changes it; null leaves the worker's own. Sent after the welcome of a worker that has
+ * any, and whenever the operator changes them. The agent applies them at once, without a restart
+ * or a reconnect, and answers worker.settingsApplied with the same settingsId.
+ */
+export const MasterSettings = z.strictObject({
+  type: z.literal('master.settings'),
+  settingsId: Id,
+  name: LiveSettingsFields.name.nullable(),
+  tags: LiveSettingsFields.tags.nullable(),
+  maxTasks: LiveSettingsFields.maxTasks.nullable(),
+  maxCpuPercent: LiveSettingsFields.maxCpuPercent.nullable(),
+  minFreeMemoryBytes: LiveSettingsFields.minFreeMemoryBytes.nullable(),
+});
+export type MasterSettings = z.infer<typeof MasterSettings>;
+
 export const MasterMessage = z.discriminatedUnion('type', [
   MasterWelcome,
   TaskAssign,
@@ -253,6 +292,7 @@ export const MasterMessage = z.discriminatedUnion('type', [
   TaskRejected,
   WorkerUpdate,
   MasterTrust,
+  MasterSettings,
 ]);
 export type MasterMessage = z.infer<typeof MasterMessage>;
 

@@ -44,6 +44,8 @@ export interface WorkerExplanation {
 /** What the handlers may ask of the live runtime (gateway and dispatcher). */
 export interface RuntimeControl {
   updateWorker(workerId: string, flags: { enabled: boolean; draining: boolean }): void;
+  /** Puts a worker's stored settings in force; true when the worker was connected and applied them. */
+  applyWorkerSettings(workerId: string): Promise<boolean>;
   cancelAttempt(workerId: string, attemptId: string, reason: string): void;
   explain(targeting: Targeting): Promise<{ workers: WorkerExplanation[]; neverRunnable: boolean }>;
 }
