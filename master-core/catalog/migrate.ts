@@ -6,6 +6,7 @@ import { m003Runtime } from './migrations/m003Runtime';
 import { m004DataFlow } from './migrations/m004DataFlow';
 import { m005Enrolment } from './migrations/m005Enrolment';
 import { m006WorkerSettings } from './migrations/m006WorkerSettings';
+import { m007ExecutionGrid } from './migrations/m007ExecutionGrid';
 
 /** Numbered migrations, applied in order; PRAGMA user_version records the last one applied. */
 export const migrations: readonly string[] = [
@@ -15,6 +16,7 @@ export const migrations: readonly string[] = [
   m004DataFlow,
   m005Enrolment,
   m006WorkerSettings,
+  m007ExecutionGrid,
 ];
 
 export async function migrate(db: Db, file: string): Promise<number> {
