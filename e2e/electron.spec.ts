@@ -20,7 +20,7 @@ function electronBinary(): { path: string } | { why: string } {
 
 const binary = electronBinary();
 
-test('the desktop app opens the console with the embedded master and runs the sample', async () => {
+test('the desktop app opens the console with the embedded master, runs the sample and quits cleanly', async () => {
   if ('why' in binary) {
     console.log(`electron.spec: skipped: ${binary.why}`);
     test.skip(true, binary.why);
@@ -53,8 +53,24 @@ test('the desktop app opens the console with the embedded master and runs the sa
       process: 'undefined',
       bridge: ['appVersion', 'chooseProjectFolder', 'notify'],
     });
+
+    // Run the sample on the local worker from the Execute dialog, to Succeeded.
+    await window.getByTestId('tree-package-Samples/HelloScaleOut/Hello').click({ button: 'right' });
+    await window.getByRole('menuitem', { name: /Execute in Scale Out/ }).click();
+    await window.getByTestId('execute-ok').click();
+    await expect(window.locator('[data-testid^="status-"]').first()).toHaveText('Succeeded', {
+      timeout: 60_000,
+    });
+
+    // Quit cleanly: the shutdown sequence drains the local worker, closes the master, exit code 0.
+    const exited = new Promise<number | null>((resolve) =>
+      app.process().once('exit', (code) => resolve(code)),
+    );
+    await app.evaluate(({ app: electronApp }) => electronApp.quit());
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dataDir, 'local-worker.drained-by-quit'))).toBe(true);
   } finally {
-    await app.close();
+    await app.close().catch(() => undefined);
     removeDir(dataDir);
   }
 });
