@@ -12,11 +12,14 @@ import Typography from '@mui/material/Typography';
 import { SimpleTreeView } from '@mui/x-tree-view/SimpleTreeView';
 import { TreeItem } from '@mui/x-tree-view/TreeItem';
 import { useMemo, useState } from 'react';
-import type { HTMLAttributes, MouseEvent } from 'react';
+import type { HTMLAttributes, KeyboardEvent, MouseEvent, ReactElement } from 'react';
 import type { FolderInfo, WorkerRow } from '../../master-core/protocol/api';
+import { menuFor } from '../state/catalogMenu';
+import type { CatalogDialog, MenuAction } from '../state/catalogMenu';
 import { buildCatalogTree, buildScaleOutTree, expandableIds, indexTree } from '../state/catalogTree';
 import type { CatalogPath, TreeNode } from '../state/catalogTree';
 import { targetsForPaths } from '../state/executeTargets';
+import { CatalogDialogHost } from './catalog/CatalogDialogHost';
 import { TreeNodeLabel } from './TreeNodeLabel';
 
 interface ObjectExplorerProps {
@@ -34,11 +37,17 @@ interface ContextMenuState {
   node: TreeNode;
 }
 
-const isCatalogObject = (node: TreeNode) =>
-  node.kind === 'folder' || node.kind === 'project' || node.kind === 'package';
+/** Shift+F10 and the context menu key open the menu of the focused item, as in Windows. */
+const isMenuKey = (event: KeyboardEvent) =>
+  (event.shiftKey && event.key === 'F10') || event.key === 'ContextMenu';
+
 const isWorkersNode = (node: TreeNode) => node.kind === 'workers' || node.kind === 'worker';
 
-/** SSMS's Object Explorer: the catalog and the Scale Out workers, with Execute on packages. */
+/**
+ * SSMS's Object Explorer: the catalog and the Scale Out workers. Each node has a context menu
+ * (right-click, Shift+F10 or the context menu key) with what SSMS offers there: Execute in Scale
+ * Out, Deploy Project, Configure, Versions, environments, catalog properties, Delete.
+ */
 export function ObjectExplorer({
   folders,
   workers,
@@ -55,6 +64,7 @@ export function ObjectExplorer({
   const expandedItems = useMemo(() => expandable.filter((id) => !collapsed.has(id)), [expandable, collapsed]);
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [menu, setMenu] = useState<ContextMenuState | null>(null);
+  const [dialog, setDialog] = useState<CatalogDialog | null>(null);
 
   const selectedNodes = selectedIds.map((id) => index.get(id)).filter((n): n is TreeNode => n !== undefined);
   const selectedPackagePaths = selectedNodes.flatMap((n) => (n.kind === 'package' && n.path ? [n.path] : []));
@@ -67,21 +77,56 @@ export function ObjectExplorer({
     return node.path ? [node.path] : [];
   }
 
-  function openMenu(event: MouseEvent, node: TreeNode) {
-    event.preventDefault();
-    event.stopPropagation();
+  function showMenu(node: TreeNode, x: number, y: number) {
     if (!selectedIds.includes(node.id) && node.kind !== 'none') setSelectedIds([node.id]);
-    setMenu({ x: event.clientX, y: event.clientY, node });
+    setMenu({ x, y, node });
   }
 
-  function runMenu(action: () => void) {
+  /** Below the item's row: where a menu opened from the keyboard appears. */
+  function itemPosition(item: Element): { x: number; y: number } {
+    const rect = (item.firstElementChild ?? item).getBoundingClientRect();
+    return { x: rect.left + 16, y: rect.bottom };
+  }
+
+  function openMenu(event: MouseEvent<HTMLLIElement>, node: TreeNode) {
+    event.preventDefault();
+    event.stopPropagation();
+    // A contextmenu event raised by the keyboard has no pointer position.
+    const fromKeyboard = event.clientX === 0 && event.clientY === 0;
+    const { x, y } = fromKeyboard
+      ? itemPosition(event.currentTarget)
+      : { x: event.clientX, y: event.clientY };
+    showMenu(node, x, y);
+  }
+
+  function menuKey(event: KeyboardEvent<HTMLLIElement>, node: TreeNode) {
+    if (event.target !== event.currentTarget || !isMenuKey(event)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const { x, y } = itemPosition(event.currentTarget);
+    showMenu(node, x, y);
+  }
+
+  function runAction(action: MenuAction, paths: CatalogPath[]) {
     setMenu(null);
-    action();
+    switch (action.kind) {
+      case 'execute':
+        onExecute(paths);
+        return;
+      case 'openWorkers':
+        onOpenWorkers();
+        return;
+      case 'refresh':
+        onRefresh();
+        return;
+      case 'dialog':
+        setDialog(action.dialog);
+        return;
+    }
   }
 
   const renderNode = (node: TreeNode) => {
     const contentProps: HTMLAttributes<HTMLDivElement> & Record<`data-${string}`, string> = {
-      onContextMenu: (event) => openMenu(event, node),
       ...(node.testId ? { 'data-testid': node.testId } : {}),
       ...(node.kind === 'worker' ? { 'data-online': String(node.online) } : {}),
       ...(node.kind === 'package' || node.kind === 'project' || node.kind === 'folder'
@@ -94,6 +139,8 @@ export function ObjectExplorer({
         itemId={node.id}
         label={<TreeNodeLabel node={node} />}
         disableSelection={node.kind === 'none'}
+        onContextMenu={(event: MouseEvent<HTMLLIElement>) => openMenu(event, node)}
+        onKeyDown={(event: KeyboardEvent<HTMLLIElement>) => menuKey(event, node)}
         slotProps={{ content: contentProps }}
       >
         {node.children.length > 0 ? node.children.map(renderNode) : null}
@@ -102,8 +149,24 @@ export function ObjectExplorer({
   };
 
   const menuPaths = menu ? pathsForMenu(menu.node) : [];
-  const menuPackageCount =
-    menu && isCatalogObject(menu.node) ? targetsForPaths(folders, menuPaths).length : 0;
+  const menuPackageCount = menu?.node.path ? targetsForPaths(folders, menuPaths).length : 0;
+  const menuItems: ReactElement[] = [];
+  for (const entry of menu ? menuFor(menu.node) : []) {
+    if (entry.dividerBefore && menuItems.length > 0) menuItems.push(<Divider key={`divider-${entry.id}`} />);
+    const isExecute = entry.action.kind === 'execute';
+    const action = entry.action;
+    menuItems.push(
+      <MenuItem
+        key={entry.id}
+        disabled={isExecute && menuPackageCount === 0}
+        onClick={() => runAction(action, menuPaths)}
+        data-testid={`menu-${entry.id}`}
+      >
+        {entry.label}
+        {isExecute && menuPackageCount > 1 ? ` (${menuPackageCount} packages)` : ''}
+      </MenuItem>,
+    );
+  }
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', bgcolor: 'background.paper' }}>
@@ -155,24 +218,16 @@ export function ObjectExplorer({
         anchorReference="anchorPosition"
         anchorPosition={menu ? { top: menu.y, left: menu.x } : undefined}
       >
-        {menu && isCatalogObject(menu.node) && (
-          <MenuItem
-            disabled={menuPackageCount === 0}
-            onClick={() => runMenu(() => onExecute(menuPaths))}
-            data-testid="menu-execute"
-          >
-            Execute in Scale Out...{menuPackageCount > 1 ? ` (${menuPackageCount} packages)` : ''}
-          </MenuItem>
-        )}
-        {menu && isWorkersNode(menu.node) && (
-          <MenuItem onClick={() => runMenu(onOpenWorkers)} data-testid="menu-open-workers">
-            Open Workers
-          </MenuItem>
-        )}
-        <MenuItem onClick={() => runMenu(onRefresh)} data-testid="menu-refresh">
-          Refresh
-        </MenuItem>
+        {menuItems}
       </Menu>
+      {dialog && (
+        <CatalogDialogHost
+          dialog={dialog}
+          folders={folders}
+          onClose={() => setDialog(null)}
+          onChanged={onRefresh}
+        />
+      )}
     </Box>
   );
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerRow } from '../../master-core/protocol/api';
-import { buildCatalogTree, buildScaleOutTree, expandableIds, indexTree, packageItemId } from './catalogTree';
+import {
+  buildCatalogTree,
+  buildScaleOutTree,
+  environmentItemId,
+  expandableIds,
+  indexTree,
+  packageItemId,
+} from './catalogTree';
 import type { TreeNode } from './catalogTree';
 import { folders } from './catalogFixture';
 
@@ -82,5 +89,32 @@ describe('environments in the tree', () => {
       ['Dev', 'tree-environment-Ops/Dev'],
       ['Prod', 'tree-environment-Ops/Prod'],
     ]);
+  });
+});
+
+describe('folder and environment names on nodes', () => {
+  it('tells every catalog node which folder it is in, and environments their name', () => {
+    const index = indexTree([
+      buildCatalogTree([
+        {
+          name: 'Ops',
+          description: '',
+          projects: folders[0]!.projects,
+          environments: [{ name: 'Prod', description: '', variables: [] }],
+        },
+      ]),
+    ]);
+    for (const id of [
+      'folder:Ops',
+      'projects:Ops',
+      'environments:Ops',
+      'project:Ops/Load',
+      packageItemId('Ops', 'Load', 'a.pkg'),
+    ]) {
+      expect(index.get(id)?.folderName).toBe('Ops');
+    }
+    const env = index.get(environmentItemId('Ops', 'Prod'));
+    expect([env?.kind, env?.folderName, env?.environmentName]).toEqual(['environment', 'Ops', 'Prod']);
+    expect(index.get('ssisdb')?.folderName).toBeUndefined();
   });
 });

@@ -34,6 +34,10 @@ export interface TreeNode {
   path?: CatalogPath;
   /** Set on worker nodes. */
   online?: boolean;
+  /** The catalog folder the node is in (or is): set on folder, Projects, project, package, Environments and environment nodes. */
+  folderName?: string;
+  /** Set on environment nodes. */
+  environmentName?: string;
   children: TreeNode[];
 }
 
@@ -47,6 +51,8 @@ export const folderItemId = (folder: string) => `folder:${folder}`;
 export const projectItemId = (folder: string, project: string) => `project:${folder}/${project}`;
 export const packageItemId = (folder: string, project: string, pkg: string) =>
   `package:${folder}/${project}/${pkg}`;
+export const environmentItemId = (folder: string, environment: string) =>
+  `environment:${folder}/${environment}`;
 export const workerItemId = (workerId: string) => `worker:${workerId}`;
 
 function byName<T extends { name: string }>(items: readonly T[]): T[] {
@@ -71,6 +77,7 @@ function folderNode(folder: FolderInfo): TreeNode {
       label: pkg.name,
       testId: `tree-package-${f}/${p}/${pkg.name}`,
       path: { folder: f, project: p, package: pkg.name },
+      folderName: f,
       children: [],
     }));
     const packagesId = `packages:${f}/${p}`;
@@ -80,6 +87,7 @@ function folderNode(folder: FolderInfo): TreeNode {
       label: p,
       testId: `tree-project-${f}/${p}`,
       path: { folder: f, project: p },
+      folderName: f,
       children: [
         { id: packagesId, kind: 'packages', label: 'Packages', children: withNone(packagesId, packages) },
       ],
@@ -93,19 +101,29 @@ function folderNode(folder: FolderInfo): TreeNode {
     label: f,
     testId: `tree-folder-${f}`,
     path: { folder: f },
+    folderName: f,
     children: [
-      { id: projectsId, kind: 'projects', label: 'Projects', children: withNone(projectsId, projects) },
+      {
+        id: projectsId,
+        kind: 'projects',
+        label: 'Projects',
+        folderName: f,
+        children: withNone(projectsId, projects),
+      },
       {
         id: environmentsId,
         kind: 'environments',
         label: 'Environments',
+        folderName: f,
         children: withNone(
           environmentsId,
           byName(folder.environments ?? []).map((e) => ({
-            id: `environment:${f}/${e.name}`,
+            id: environmentItemId(f, e.name),
             kind: 'environment' as const,
             label: e.name,
             testId: `tree-environment-${f}/${e.name}`,
+            folderName: f,
+            environmentName: e.name,
             children: [],
           })),
         ),
