@@ -58,3 +58,32 @@ describe('WorkerActions', () => {
     expect(await screen.findByText('worker etl-01 is not in the catalog')).toBeTruthy();
   });
 });
+
+describe('WorkerActions edit and revoke', () => {
+  it('offers Edit and Revoke when asked for, handing over the worker', async () => {
+    const edited: string[] = [];
+    const revoked: string[] = [];
+    renderWithApi(
+      <WorkerActions
+        worker={worker()}
+        onEdit={(w) => edited.push(w.name)}
+        onRevoke={(w) => revoked.push(w.name)}
+      />,
+    );
+    await userEvent.click(screen.getByTestId('worker-edit-etl-01'));
+    await userEvent.click(screen.getByTestId('worker-revoke-etl-01'));
+    expect(edited).toEqual(['etl-01']);
+    expect(revoked).toEqual(['etl-01']);
+  });
+
+  it('offers nothing on a revoked worker', () => {
+    renderWithApi(
+      <WorkerActions
+        worker={worker({ revokedAt: '2026-11-29T03:00:00.000Z', enabled: false })}
+        onEdit={() => undefined}
+        onRevoke={() => undefined}
+      />,
+    );
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});
