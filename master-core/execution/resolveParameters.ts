@@ -1,5 +1,18 @@
 import { ScaleOutError } from '../protocol/errors';
-import type { ParameterDataType, ParameterDef, ParameterValue } from '../protocol/packageFormat';
+import type {
+  ConnectionType,
+  ParameterDataType,
+  ParameterDef,
+  ParameterValue,
+} from '../protocol/packageFormat';
+import {
+  connectionProperties,
+  findConnectionProperty,
+  isOverrideKey,
+  isSensitiveOverride,
+  overrideKey,
+  parseOverrideKey,
+} from '../protocol/connectionOverrides';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -59,6 +72,8 @@ export function coerceParameterValue(
 export interface ParameterScope {
   scope: 'Project' | 'Package';
   parameters: readonly ParameterDef[];
+  /** Its connection managers, which `CM.<Name>.<Property>` overrides may set. */
+  connectionManagers?: readonly { name: string; type: ConnectionType }[];
 }
 
 /** A server-side value set with Configure: a literal, or the name of an environment variable. */
@@ -72,6 +87,7 @@ export interface EnvironmentVariable {
 }
 
 export interface ResolvedParameter {
+  /** "$Project::X", "$Package::X", or "CM.<ConnectionManager>.<Property>" for an override. */
   reference: string;
   objectType: 20 | 30;
   name: string;
@@ -99,10 +115,15 @@ function suppliedByReference(
     scopes.flatMap(({ scope, parameters }) => parameters.map((d) => `$${scope}::${d.name}`.toLowerCase())),
   );
   const given = new Map<string, ParameterValue>();
+  const overrides: [string, ParameterValue][] = [];
   for (const [key, value] of Object.entries(supplied)) {
     const reference = key.startsWith('$')
       ? key.toLowerCase()
       : [`$package::${key}`, `$project::${key}`].map((k) => k.toLowerCase()).find((k) => known.has(k));
+    if ((!reference || !known.has(reference)) && isOverrideKey(key)) {
+      overrides.push([key, value]);
+      continue;
+    }
     if (!reference || !known.has(reference)) {
       throw new ScaleOutError('VALIDATION_FAILED', `parameter ${key}: the package has no such parameter`, {
         field: `parameters.${key}`,
@@ -110,16 +131,69 @@ function suppliedByReference(
     }
     given.set(reference, value);
   }
-  return given;
+  return { given, overrides };
+}
+
+/**
+ * A connection manager override (`CM.<Name>.<Property>`), checked: the manager must be the
+ * package's or its project's (the package's wins, as at run time), the property one that type
+ * has; the value is read as the property's type. Stored as a parameter of object type 30
+ * (package manager) or 20 (project manager), as SSIS does.
+ */
+function resolveOverride(
+  scopes: readonly ParameterScope[],
+  key: string,
+  value: ParameterValue,
+): ResolvedParameter {
+  const fail = (why: string): never => {
+    throw new ScaleOutError('VALIDATION_FAILED', `connection manager override ${key}: ${why}`, {
+      field: `parameters.${key}`,
+    });
+  };
+  const parsed = parseOverrideKey(key) ?? fail('write it CM.<ConnectionManager>.<Property>');
+  const ordered = [...scopes].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'Package' ? -1 : 1));
+  const managers = ordered.flatMap((s) =>
+    (s.connectionManagers ?? []).map((cm) => ({ ...cm, scope: s.scope })),
+  );
+  const manager =
+    managers.find((cm) => cm.name.toLowerCase() === parsed.manager.toLowerCase()) ??
+    fail(
+      `the package and its project have no connection manager "${parsed.manager}"` +
+        (managers.length > 0
+          ? ` (they have: ${[...new Set(managers.map((cm) => cm.name))].join(', ')})`
+          : ' (they have none)'),
+    );
+  const property =
+    findConnectionProperty(manager.type, parsed.property) ??
+    fail(
+      `a ${manager.type} connection manager has no property "${parsed.property}" to override ` +
+        `(it has: ${connectionProperties(manager.type)
+          .map((p) => p.name)
+          .join(', ')})`,
+    );
+  const reference = overrideKey(manager.name, property.name);
+  const coerced = coerceParameterValue(property.dataType, value, key);
+  if (property.values && !property.values.includes(String(coerced)))
+    fail(`must be one of ${property.values.join(', ')}`);
+  return {
+    reference,
+    objectType: manager.scope === 'Project' ? 20 : 30,
+    name: reference,
+    dataType: property.dataType,
+    sensitive: isSensitiveOverride(property, coerced),
+    value: coerced,
+    source: 'execution',
+  };
 }
 
 /**
  * Resolves every parameter of a package: the execution's value, else the server value (a literal,
  * or a variable of the chosen environment), else the design default. A required parameter left
- * without a value, an unknown one, or a mistyped one is refused, naming it.
+ * without a value, an unknown one, or a mistyped one is refused, naming it. Connection manager
+ * overrides (`CM.<Name>.<Property>` keys) come after the parameters, checked and typed.
  */
 export function resolveParameters(input: ResolveInput): ResolvedParameter[] {
-  const given = suppliedByReference(input.scopes, input.supplied);
+  const { given, overrides } = suppliedByReference(input.scopes, input.supplied);
   const resolved: ResolvedParameter[] = [];
   for (const { scope, parameters } of input.scopes) {
     for (const def of parameters) {
@@ -172,5 +246,10 @@ export function resolveParameters(input: ResolveInput): ResolvedParameter[] {
       });
     }
   }
-  return resolved;
+  const byReference = new Map<string, ResolvedParameter>();
+  for (const [key, value] of overrides) {
+    const override = resolveOverride(input.scopes, key, value);
+    byReference.set(override.reference.toLowerCase(), override);
+  }
+  return [...resolved, ...byReference.values()];
 }

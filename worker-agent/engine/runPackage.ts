@@ -7,6 +7,8 @@ import type {
 } from '../../master-core/protocol/packageFormat';
 import type { DataStatistic, TaskAssignment, TaskStatistic } from '../../master-core/protocol/wire';
 import { connectionStringSecrets } from './connections/connectionString';
+import { applyOverrides, splitOverrides } from './connections/overrides';
+import type { ConnectionOverride } from './connections/overrides';
 import { createConnectionRegistry } from './connections/registry';
 import { PackageRun } from './controlFlow';
 import { Semaphore, concurrencyOf } from './slots';
@@ -50,6 +52,8 @@ interface PackageInvocation {
   parentFrame: unknown;
   pathPrefix: string;
   depth: number;
+  /** Overrides of this package's own connection managers (only the executed package has them). */
+  packageOverrides: readonly ConnectionOverride[];
 }
 
 /**
@@ -115,7 +119,7 @@ export async function runPackage(
         message: `User::${def.name} changed to ${textOf(value)}`,
       }),
     );
-    const managers = connectionManagers(definition, scope);
+    const managers = connectionManagers(definition, scope, invocation.packageOverrides);
     const registry = createConnectionRegistry(managers.defs, {
       workDir: shared.workDir,
       addSecret: shared.addSecret,
@@ -144,14 +148,21 @@ export async function runPackage(
    * error, raised when a task opens it: a package that never uses it is not stopped by it. Every
    * password in a connection string is masked from the start, opened or not.
    */
-  function connectionManagers(definition: PackageDef, scope: Scope) {
-    const byName = new Map<string, ConnectionManagerDef>();
-    for (const cm of [...assignment.projectConnections, ...definition.connectionManagers])
-      byName.set(cm.name.toLowerCase(), cm);
+  function connectionManagers(
+    definition: PackageDef,
+    scope: Scope,
+    packageOverrides: readonly ConnectionOverride[],
+  ) {
+    const byName = new Map<string, { cm: ConnectionManagerDef; overrides: readonly ConnectionOverride[] }>();
+    for (const cm of assignment.projectConnections)
+      byName.set(cm.name.toLowerCase(), { cm, overrides: split.project });
+    for (const cm of definition.connectionManagers)
+      byName.set(cm.name.toLowerCase(), { cm, overrides: packageOverrides });
     const broken = new Map<string, Error>();
-    const defs = [...byName.values()].map((cm) => {
+    const defs = [...byName.values()].map(({ cm, overrides }) => {
       try {
-        const copy: Record<string, unknown> = { ...cm };
+        // Overrides first, then property expressions (which win, as in SSIS).
+        const copy = applyOverrides(cm, overrides);
         for (const [property, expression] of Object.entries(cm.propertyExpressions)) {
           if (!settableConnectionProperties(cm.type).includes(property))
             throw new Error(`property ${property} cannot be set by an expression`);
@@ -160,7 +171,9 @@ export async function runPackage(
         const parsed = ConnectionManagerDef.safeParse(copy);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          throw new Error(`property expression for ${issue.path.join('.')}: ${issue.message}`);
+          const property = issue.path.join('.');
+          const setBy = property in cm.propertyExpressions ? 'property expression' : 'override';
+          throw new Error(`${setBy} for ${property}: ${issue.message}`);
         }
         for (const secret of connectionStringSecrets(parsed.data.connectionString)) shared.addSecret(secret);
         return parsed.data;
@@ -181,7 +194,7 @@ export async function runPackage(
       (pkg.name.toLowerCase() === task.packageName.toLowerCase() ? pkg : undefined);
     if (!child) throw new Error(`package ${task.packageName} is not in this project's deployment`);
     const parameters: Record<string, Value> = {};
-    for (const [key, value] of Object.entries(assignment.parameterValues))
+    for (const [key, value] of Object.entries(split.parameters) as [string, Value][])
       if (key.startsWith('$Project::')) parameters[key] = value;
     for (const name of Object.keys(task.parameterBindings)) {
       if (!child.parameters.some((p) => p.name.toLowerCase() === name.toLowerCase()))
@@ -204,6 +217,7 @@ export async function runPackage(
       parentFrame: frame,
       pathPrefix: context.packagePath,
       depth,
+      packageOverrides: [],
     });
     if (result === 'cancelled') throw new Error(`package ${child.name} was cancelled`);
     if (result === 'failure') throw new Error(`package ${child.name} failed`);
@@ -216,15 +230,25 @@ export async function runPackage(
     ...Object.entries(assignment.projectParameterTypes).map(([n, t]) => [`$Project::${n}`, t] as const),
     ...pkg.parameters.map((p) => [`$Package::${p.name}`, p.dataType] as const),
   ]);
+  const lowerTypes = new Set([...types.keys()].map((k) => k.toLowerCase()));
+  const split = splitOverrides(assignment.parameterValues, (key) => lowerTypes.has(key.toLowerCase()));
   for (const key of types.keys()) parameters[key] = null;
-  for (const [key, value] of Object.entries(assignment.parameterValues)) {
+  for (const [key, value] of Object.entries(split.parameters) as [string, Value][]) {
     const type = [...types].find(([k]) => k.toLowerCase() === key.toLowerCase());
     if (type) delete parameters[type[0]];
     parameters[type?.[0] ?? key] = type ? convertTo(type[1], value, key) : value;
   }
   let result: 'success' | 'failure' | 'cancelled';
   try {
-    result = await invoke({ pkg, parameters, system, parentFrame: null, pathPrefix: '', depth: 0 });
+    result = await invoke({
+      pkg,
+      parameters,
+      system,
+      parentFrame: null,
+      pathPrefix: '',
+      depth: 0,
+      packageOverrides: split.package,
+    });
   } catch (error) {
     return {
       outcome: 'failed',

@@ -8,6 +8,7 @@ type ExecutionMethods =
   | 'execution.get'
   | 'execution.parameters'
   | 'execution.statistics'
+  | 'execution.attempts'
   | 'execution.messages';
 
 /** Creating executions and reading them back. */
@@ -27,8 +28,16 @@ export function executionHandlers(deps: HandlerDeps): HandlerGroup<ExecutionMeth
             );
       const parameterValues = resolveParameters({
         scopes: [
-          { scope: 'Project', parameters: found.project.parameters },
-          { scope: 'Package', parameters: found.package.parameters },
+          {
+            scope: 'Project',
+            parameters: found.project.parameters,
+            connectionManagers: found.project.connectionManagers,
+          },
+          {
+            scope: 'Package',
+            parameters: found.package.parameters,
+            connectionManagers: found.package.connectionManagers,
+          },
         ],
         supplied: input.parameters,
         configured: await repos.parameterValues.configuredLookup(
@@ -71,6 +80,9 @@ export function executionHandlers(deps: HandlerDeps): HandlerGroup<ExecutionMeth
     'execution.statistics': async (input) => ({
       statistics: await repos.executionQueries.statistics(input.executionId),
       dataStatistics: await repos.executionQueries.dataStatistics(input.executionId),
+    }),
+    'execution.attempts': async (input) => ({
+      attempts: await repos.executionQueries.attempts(input.executionId),
     }),
     'execution.messages': async (input) => {
       await repos.executionQueries.get(input.executionId);

@@ -23,7 +23,7 @@ export function isUrlForm(text: string): boolean {
 const SECRET_KEYS = new Set(['password', 'pwd', 'sslpassword']);
 
 /** `;` separates pairs when one follows a value and precedes another key (or ends the text). */
-function usesSemicolons(text: string): boolean {
+export function usesSemicolons(text: string): boolean {
   return /;\s*[A-Za-z][A-Za-z0-9 _]*=/.test(text) || /;\s*$/.test(text);
 }
 
