@@ -145,6 +145,11 @@ export function createProjectsRepo(db: Db) {
             deployedBy: p.deployed_by,
             references: [],
             parameters: projectDef.parameters.map((d) => parameterInfo('Project', d)),
+            connectionManagers: projectDef.connectionManagers.map(({ name, type, description }) => ({
+              name,
+              type,
+              description,
+            })),
             packages: packages
               .filter((k) => k.version_id === p.version_id)
               .map((k) => {
@@ -154,6 +159,11 @@ export function createProjectsRepo(db: Db) {
                   description: def.description,
                   taskCount: def.tasks.length,
                   parameters: def.parameters.map((d) => parameterInfo('Package', d)),
+                  connectionManagers: def.connectionManagers.map(({ name, type, description }) => ({
+                    name,
+                    type,
+                    description,
+                  })),
                 };
               }),
           };

@@ -28,11 +28,20 @@ export const ParameterInfo = z.object({
 });
 export type ParameterInfo = z.infer<typeof ParameterInfo>;
 
+/** A connection manager of a project or package: what CM.<Name>.<Property> overrides may set. */
+export const ConnectionManagerInfo = z.object({
+  name: z.string(),
+  type: z.enum(['sqlite', 'postgresql', 'flatFile', 'http']),
+  description: z.string(),
+});
+export type ConnectionManagerInfo = z.infer<typeof ConnectionManagerInfo>;
+
 export const PackageInfo = z.object({
   name: z.string(),
   description: z.string(),
   taskCount: z.number(),
   parameters: z.array(ParameterInfo),
+  connectionManagers: z.array(ConnectionManagerInfo).optional(),
 });
 export const ReferenceInfo = z.object({
   referenceId: z.number(),
@@ -51,6 +60,7 @@ export const ProjectInfo = z.object({
   parameters: z.array(ParameterInfo),
   packages: z.array(PackageInfo),
   references: z.array(ReferenceInfo).default([]),
+  connectionManagers: z.array(ConnectionManagerInfo).optional(),
 });
 export const EnvironmentVariableInfo = z.object({
   name: z.string(),

@@ -111,6 +111,18 @@ describe('connection manager overrides', () => {
     expect(bytes).not.toContain('pg-override-secret-91');
   });
 
+  it('lists the project’s and each package’s connection managers in catalog.tree, for the console', async () => {
+    const { folders } = await client.call('catalog.tree', {});
+    const loads = folders.find((f) => f.name === 'Ops')!.projects.find((p) => p.name === 'Loads')!;
+    expect(loads.connectionManagers).toEqual([
+      { name: 'Warehouse', type: 'sqlite', description: '' },
+      { name: 'Pg', type: 'postgresql', description: '' },
+    ]);
+    expect(loads.packages[0]!.connectionManagers).toEqual([
+      { name: 'Staging', type: 'sqlite', description: '' },
+    ]);
+  });
+
   it('refuses an override of an unknown manager or property, naming the key, and queues nothing', async () => {
     const before = (await client.call('execution.list', {})).total;
     await expect(
