@@ -2,13 +2,16 @@ import type { Command } from 'commander';
 import { clientOf, int, withConnection } from '../flags';
 import { statusName, table } from './format';
 import { listWorkers } from './client';
+import { describeUpdate, workerUpdateInput } from './workerSettings';
+import type { WorkerSetFlags } from './workerSettings';
+import type { ConnectionFlags } from '../connection';
 
 const out = (text: string) => process.stdout.write(text);
 const executionId = int('execution-id', 1, Number.MAX_SAFE_INTEGER);
 
 /** Scale Out Manager from the command line: workers and running executions. */
 export function registerRuntimeCommands(program: Command): void {
-  const workers = program.command('workers').description('worker agents: list, enable, disable, drain');
+  const workers = program.command('workers').description('worker agents: list, enable, disable, drain, set');
   withConnection(workers.command('list', { isDefault: true }))
     .description('list worker agents with their state and health')
     .action((flags) => listWorkers(clientOf(flags)));
@@ -35,6 +38,21 @@ export function registerRuntimeCommands(program: Command): void {
         ...(flags.deadline ? { deadlineSeconds: flags.deadline } : {}),
       });
       out(`worker ${name} draining${flags.deadline ? `; deadline in ${flags.deadline} s` : ''}\n`);
+    });
+
+  withConnection(workers.command('set <name>'))
+    .description(
+      "change a worker's settings, live on a connected worker (no restart); they win over its configuration file from then on",
+    )
+    .option('--name <new-name>', 'rename the worker (names are unique)')
+    .option('--description <text>', 'what the worker is for')
+    .option('--tags <tags>', "comma-separated tags, replacing its tags ('' for none)")
+    .option('--max-tasks <n>', 'executions it runs at once, 1 to 1024')
+    .option('--max-cpu-percent <p>', 'take no new work while CPU use is above this, 1 to 100')
+    .option('--min-free-memory-mb <m>', 'take no new work while free memory is below this many MB')
+    .action(async (name: string, flags: WorkerSetFlags & ConnectionFlags) => {
+      const input = workerUpdateInput(name, flags);
+      out(describeUpdate(name, await clientOf(flags).call('worker.update', input)));
     });
 
   withConnection(program.command('stop <execution-id>'))

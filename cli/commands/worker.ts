@@ -40,7 +40,7 @@ export interface WorkerFlags {
 const MIB = 2 ** 20;
 
 /** One numeric flag: absent, or a number in [min, max]; anything else is refused naming the flag. */
-function numberFlag(
+export function numberFlag(
   value: number | string | undefined,
   flag: string,
   field: string,
