@@ -114,6 +114,7 @@ function warnInsecure(log: Logger, agentHost: string): void {
 
 /** Opens the catalog, listens for workers and for the console, and starts housekeeping. */
 export async function createMaster(options: MasterOptions): Promise<Master> {
+  const startedAtMs = Date.now();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? createLogger('master');
@@ -183,6 +184,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const consoleServer = createConsoleServer({
     handlers: createHandlers({
       version: MASTER_VERSION,
+      startedAtMs,
       dataDir,
       agentUrl: () => agentUrl,
       repos,
@@ -310,7 +312,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const stateFile = join(dataDir, 'master.json');
   writeFileSync(
     stateFile,
-    JSON.stringify({ pid: process.pid, consoleUrl, agentUrl, startedAt: new Date().toISOString() }, null, 2),
+    JSON.stringify(
+      { pid: process.pid, consoleUrl, agentUrl, startedAt: new Date(startedAtMs).toISOString() },
+      null,
+      2,
+    ),
   );
   log.info(`console listening on ${consoleUrl}; agent endpoint on ${agentHost}:${new URL(agentUrl).port}`);
 

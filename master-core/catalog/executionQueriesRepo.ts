@@ -4,8 +4,10 @@ import type { ExecutionRecord } from './executionRow';
 import type { SecretBox } from '../secretBox';
 import { ScaleOutError } from '../protocol/errors';
 import type { ParameterValue } from '../protocol/packageFormat';
+import { ExecutionStatus, MessageType } from '../protocol/codes';
 import type {
   ApiParsedInput,
+  AttemptRow,
   DataStatisticRow,
   ExecutionParameterRow,
   ExecutionRow,
@@ -67,6 +69,53 @@ export function orderByOf(
   const keys = [`${column.sql} ${dir}${column.nullable ? ' NULLS LAST' : ''}`];
   if (sortBy !== 'executionId') keys.push(`e.execution_id ${dir}`);
   return `ORDER BY ${keys.join(', ')}`;
+}
+
+interface AttemptRecord {
+  attempt_number: number;
+  worker_agent_id: string;
+  worker_name: string | null;
+  machine_name: string | null;
+  status: number;
+  start_time: string;
+  end_time: string | null;
+  exit_code: number | null;
+  error: string | null;
+}
+
+/** SSIS's task statuses (internal.tasks.Status) as the attempts table keeps them. */
+const ATTEMPT_LIVE = new Set([2, 3]);
+const ATTEMPT_FAILED = 4;
+const ATTEMPT_SUCCEEDED = 5;
+const ATTEMPT_CANCELED = 6;
+
+/**
+ * How an attempt ended. The attempts table keeps SSIS's task status: 2/3 live, 5 succeeded, 6
+ * canceled, and 4 for every other end; what a 4 was follows from how the master ended it
+ * (catalog/attemptEnd.ts): the attempt that ended a stopped execution ended it in the same
+ * transaction (same end time, execution 3 canceled); a lost last attempt ends its execution 6
+ * (ended unexpectedly); a lost attempt that was retried left "Attempt N was lost" in the messages.
+ */
+export function attemptOutcome(
+  attempt: Pick<AttemptRecord, 'attempt_number' | 'status' | 'end_time'>,
+  execution: {
+    status: number;
+    endTime: string | null;
+    lastAttempt: number;
+    retriedLost: ReadonlySet<number>;
+  },
+): AttemptRow['outcome'] {
+  if (ATTEMPT_LIVE.has(attempt.status)) return 'running';
+  if (attempt.status === ATTEMPT_SUCCEEDED) return 'succeeded';
+  if (attempt.status === ATTEMPT_CANCELED) return 'canceled';
+  if (attempt.status !== ATTEMPT_FAILED) return 'failed';
+  const last = attempt.attempt_number === execution.lastAttempt;
+  if (last && execution.status === ExecutionStatus.canceled && attempt.end_time === execution.endTime) {
+    return 'canceled';
+  }
+  if (last && execution.status === ExecutionStatus.endedUnexpectedly) return 'lost';
+  if (execution.retriedLost.has(attempt.attempt_number)) return 'lost';
+  return 'failed';
 }
 
 /** Reading executions back (SSISDB catalog.executions, execution_parameter_values, executable_statistics). */
@@ -191,7 +240,81 @@ export function createExecutionQueriesRepo(db: Db, _box: SecretBox) {
     }));
   }
 
-  return { get, list, parameters, statistics, dataStatistics };
+  /** Every attempt of an execution, oldest first, with its worker and how it ended. */
+  async function attempts(executionId: number): Promise<AttemptRow[]> {
+    const execution = await get(executionId);
+    const rows = await db.all<AttemptRecord>(
+      `SELECT a.attempt_number, a.worker_agent_id, w.display_name AS worker_name, w.machine_name, a.status,
+              a.start_time, a.end_time, a.exit_code, a.error
+         FROM attempts a LEFT JOIN worker_agents w ON w.worker_agent_id = a.worker_agent_id
+        WHERE a.execution_id = ? ORDER BY a.attempt_number`,
+      [executionId],
+    );
+    // A retried attempt that was lost says so in the master's own message of that moment.
+    const lostMessages = await db.all<{ message: string }>(
+      `SELECT message FROM event_messages WHERE execution_id = ? AND message_type = ?
+          AND message_source_name = 'Scale Out Master' AND message LIKE 'Attempt % was lost%'`,
+      [executionId, MessageType.warning],
+    );
+    const retriedLost = new Set(lostMessages.map((m) => Number(/^Attempt (\d+) /.exec(m.message)?.[1])));
+    return rows.map((r) => ({
+      attemptNumber: r.attempt_number,
+      workerId: r.worker_agent_id,
+      workerName: r.worker_name,
+      machineName: r.machine_name,
+      outcome: attemptOutcome(r, {
+        status: execution.status,
+        endTime: execution.endedAt,
+        lastAttempt: execution.attempts,
+        retriedLost,
+      }),
+      startedAt: r.start_time,
+      endedAt: r.end_time,
+      exitCode: r.exit_code,
+      error: r.error,
+    }));
+  }
+
+  /**
+   * The dashboard's numbers: executions waiting for a worker, executions with a live attempt, and
+   * per UTC minute since `sinceMs` (rounded down to its minute) how many started, succeeded and
+   * failed (4 failed and 6 ended unexpectedly). Minutes with nothing are left out here.
+   */
+  async function activity(sinceMs: number): Promise<{
+    queueDepth: number;
+    running: number;
+    perMinute: Map<string, { started: number; succeeded: number; failed: number }>;
+  }> {
+    const since = new Date(Math.floor(sinceMs / 60_000) * 60_000).toISOString();
+    const queued = await db.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM executions WHERE ready_for_dispatch_time IS NOT NULL',
+    );
+    const running = await db.get<{ n: number }>(
+      'SELECT COUNT(DISTINCT execution_id) AS n FROM attempts WHERE status IN (2, 3)',
+    );
+    const started = await db.all<{ minute: string; n: number }>(
+      `SELECT substr(start_time, 1, 16) AS minute, COUNT(*) AS n FROM executions
+        WHERE start_time >= ? GROUP BY minute`,
+      [since],
+    );
+    const ended = await db.all<{ minute: string; succeeded: number; failed: number }>(
+      `SELECT substr(end_time, 1, 16) AS minute, SUM(status = ?) AS succeeded, SUM(status IN (?, ?)) AS failed
+         FROM executions WHERE end_time >= ? GROUP BY minute`,
+      [ExecutionStatus.succeeded, ExecutionStatus.failed, ExecutionStatus.endedUnexpectedly, since],
+    );
+    const perMinute = new Map<string, { started: number; succeeded: number; failed: number }>();
+    const at = (minute: string) => {
+      const key = `${minute}:00.000Z`;
+      const entry = perMinute.get(key) ?? { started: 0, succeeded: 0, failed: 0 };
+      perMinute.set(key, entry);
+      return entry;
+    };
+    for (const r of started) at(r.minute).started = r.n;
+    for (const r of ended) Object.assign(at(r.minute), { succeeded: r.succeeded, failed: r.failed });
+    return { queueDepth: queued?.n ?? 0, running: running?.n ?? 0, perMinute };
+  }
+
+  return { get, list, parameters, statistics, dataStatistics, attempts, activity };
 }
 
 export type ExecutionQueriesRepo = ReturnType<typeof createExecutionQueriesRepo>;

@@ -9,6 +9,8 @@ export interface HandlerContext {
 
 export interface HandlerDeps {
   version: string;
+  /** When this master started (ms since the epoch), for the dashboard's uptime. */
+  startedAtMs: number;
   dataDir: string;
   agentUrl: () => string;
   repos: Repos;

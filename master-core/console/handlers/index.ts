@@ -1,5 +1,6 @@
 import { adminHandlers } from './adminHandlers';
 import { catalogHandlers } from './catalogHandlers';
+import { dashboardHandlers } from './dashboardHandlers';
 import { environmentHandlers } from './environmentHandlers';
 import { executionHandlers } from './executionHandlers';
 import { runtimeHandlers } from './runtimeHandlers';
@@ -12,6 +13,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...adminHandlers(deps),
     ...catalogHandlers(deps),
+    ...dashboardHandlers(deps),
     ...environmentHandlers(deps),
     ...executionHandlers(deps),
     ...runtimeHandlers(deps),
