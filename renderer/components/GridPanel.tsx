@@ -5,6 +5,7 @@ import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { DataGrid } from '@mui/x-data-grid';
 import type { DataGridProps, GridValidRowModel } from '@mui/x-data-grid';
+import type { ReactNode } from 'react';
 import { FillBox } from './FillBox';
 
 export interface GridPanelProps<R extends GridValidRowModel> {
@@ -16,6 +17,10 @@ export interface GridPanelProps<R extends GridValidRowModel> {
   loaded: boolean;
   onReload: () => void;
   grid: Omit<DataGridProps<R>, 'loading'>;
+  /** Buttons beside Refresh (e.g. Stop for a selection). */
+  actions?: ReactNode;
+  /** Shown between the title bar and the grid (e.g. a filter bar). */
+  toolbar?: ReactNode;
 }
 
 /** A document tab's live list: a title bar with Refresh, an error line, and a compact grid. */
@@ -27,6 +32,8 @@ export function GridPanel<R extends GridValidRowModel>({
   loaded,
   onReload,
   grid,
+  actions,
+  toolbar,
 }: GridPanelProps<R>) {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
@@ -37,10 +44,12 @@ export function GridPanel<R extends GridValidRowModel>({
             {subtitle}
           </Typography>
         </Typography>
+        {actions}
         <Button startIcon={<RefreshIcon />} onClick={onReload} data-testid={`${testId}-refresh`}>
           Refresh
         </Button>
       </Box>
+      {toolbar}
       {error && (
         <Alert severity="error" sx={{ mx: 1, mb: 1 }} data-testid={`${testId}-error`}>
           {error}

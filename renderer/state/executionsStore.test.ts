@@ -4,6 +4,7 @@ import {
   applySnapshot,
   isStoppable,
   patchPage,
+  selectedOnPage,
   stoppableSelection,
   stopSummary,
   upsertExecution,
@@ -97,5 +98,13 @@ describe('stoppableSelection and stopSummary', () => {
     expect(stopSummary(2, [{ executionId: 3, message: 'x' }])).toBe(
       '2 executions stopped; 1 could not be stopped.',
     );
+  });
+});
+
+describe('selectedOnPage', () => {
+  it('reads include and exclude (select all) models against the shown rows', () => {
+    const page = [row(3), row(2), row(1)];
+    expect([...selectedOnPage({ type: 'include', ids: new Set([2, 99]) }, page)]).toEqual([2]);
+    expect([...selectedOnPage({ type: 'exclude', ids: new Set([2]) }, page)]).toEqual([3, 1]);
   });
 });

@@ -81,3 +81,20 @@ export function stopSummary(stopped: number, failures: readonly StopFailure[]): 
   if (failures.length === 0) return `${done}.`;
   return `${done}; ${failures.length} could not be stopped.`;
 }
+
+/**
+ * The grid's selection as ids of the shown page. MUI X's "select all" gives an exclude model
+ * (everything but `ids`); only rows of the page count, since the others are not loaded.
+ */
+export function selectedOnPage(
+  model: { type: 'include' | 'exclude'; ids: ReadonlySet<unknown> },
+  rows: readonly ExecutionRow[],
+): Set<number> {
+  return new Set(
+    rows
+      .filter((r) =>
+        model.type === 'include' ? model.ids.has(r.executionId) : !model.ids.has(r.executionId),
+      )
+      .map((r) => r.executionId),
+  );
+}
