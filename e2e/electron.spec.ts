@@ -51,7 +51,7 @@ test('the desktop app opens the console with the embedded master, runs the sampl
     expect(seen).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: ['appVersion', 'chooseProjectFolder', 'notify'],
+      bridge: ['appVersion', 'chooseProjectFolder', 'connectToMaster', 'notify'],
     });
 
     // Run the sample on the local worker from the Execute dialog, to Succeeded.

@@ -4,7 +4,7 @@ import type { Logger } from '../master-core/logger';
 import { coerceError } from '../master-core/protocol/errors';
 import { IpcChannels } from './ipcChannels';
 import type { IpcChannel, IpcResult } from './ipcChannels';
-import { isTrustedSender, ok, parseNoArgs, parseNotifyArgs, rejected } from './ipcArgs';
+import { isTrustedSender, ok, parseConnectArgs, parseNoArgs, parseNotifyArgs, rejected } from './ipcArgs';
 
 /** The main-process side of the preload bridge. Each handler checks who asks and what they send. */
 
@@ -13,6 +13,8 @@ export interface DesktopIpcDeps {
   version: string;
   log: Logger;
   notify(title: string, body: string): void;
+  /** Adds an origin the console window may navigate to (another master's console). */
+  allowOrigin(origin: string): void;
 }
 
 type Answer<T> = (
@@ -57,6 +59,13 @@ export function registerDesktopIpc(deps: DesktopIpcDeps): () => void {
     const parsed = parseNotifyArgs(args);
     if (!parsed.ok) return parsed;
     deps.notify(parsed.value.title, parsed.value.body);
+    return ok(null);
+  });
+  handle(IpcChannels.connectToMaster, deps, (args) => {
+    const parsed = parseConnectArgs(args);
+    if (!parsed.ok) return parsed;
+    deps.allowOrigin(parsed.value);
+    deps.log.info(`the console window may now open ${parsed.value}`);
     return ok(null);
   });
   return () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NOTIFY_BODY_MAX_LENGTH, NOTIFY_TITLE_MAX_LENGTH } from './ipcChannels';
-import { isTrustedSender, parseNoArgs, parseNotifyArgs } from './ipcArgs';
+import { isTrustedSender, parseConnectArgs, parseNoArgs, parseNotifyArgs } from './ipcArgs';
 
 const consoleOrigin = 'http://127.0.0.1:53123';
 
@@ -55,5 +55,35 @@ describe('parseNotifyArgs', () => {
     ).toMatchObject({ ok: true });
     expect(parseNotifyArgs(['t'.repeat(NOTIFY_TITLE_MAX_LENGTH + 1), 'b'])).toMatchObject({ ok: false });
     expect(parseNotifyArgs(['t', 'b'.repeat(NOTIFY_BODY_MAX_LENGTH + 1)])).toMatchObject({ ok: false });
+  });
+});
+
+describe('parseConnectArgs', () => {
+  it('answers the origin of an http(s) master URL', () => {
+    expect(parseConnectArgs(['https://etl-master.example:8390/'])).toEqual({
+      ok: true,
+      value: 'https://etl-master.example:8390',
+    });
+    expect(parseConnectArgs(['http://10.0.0.5:8390'])).toMatchObject({
+      ok: true,
+      value: 'http://10.0.0.5:8390',
+    });
+  });
+
+  it('refuses other schemes, credentials in the URL, wrong argument counts and types', () => {
+    for (const args of [
+      ['file:///etc/passwd'],
+      ['javascript:alert(1)'],
+      ['https://user:pw@master:8390'],
+      [],
+      ['http://a', 'http://b'],
+      [42],
+      ['https://' + 'a'.repeat(3000)],
+    ]) {
+      expect(parseConnectArgs(args), JSON.stringify(args).slice(0, 60)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { NOTIFY_BODY_MAX_LENGTH, NOTIFY_TITLE_MAX_LENGTH } from './ipcChannels';
+import { MASTER_URL_MAX_LENGTH, NOTIFY_BODY_MAX_LENGTH, NOTIFY_TITLE_MAX_LENGTH } from './ipcChannels';
 import type { IpcResult } from './ipcChannels';
-import { isAllowedNavigation } from './navigationPolicy';
+import { isAllowedNavigation, originOf } from './navigationPolicy';
 
 /**
  * Checks on everything the renderer sends over the bridge. Pure (no `electron` import): the main
@@ -51,4 +51,17 @@ export function parseNotifyArgs(args: readonly unknown[]): IpcResult<NotifyArgs>
   const body = boundedString(args[1], 'body', NOTIFY_BODY_MAX_LENGTH);
   if (!body.ok) return body;
   return ok({ title: title.value, body: body.value });
+}
+
+/** `connectToMaster(baseUrl)`: one http(s) URL without credentials; answers its origin. */
+export function parseConnectArgs(args: readonly unknown[]): IpcResult<string> {
+  if (args.length !== 1)
+    return rejected('VALIDATION_FAILED', `expected (baseUrl), got ${args.length} arguments`);
+  const text = boundedString(args[0], 'baseUrl', MASTER_URL_MAX_LENGTH);
+  if (!text.ok) return text;
+  const origin = originOf(text.value);
+  if (!origin) return rejected('VALIDATION_FAILED', 'baseUrl must be an http:// or https:// URL');
+  if (/\/\/[^/]*@/.test(text.value))
+    return rejected('VALIDATION_FAILED', 'baseUrl must not carry a user name or password');
+  return ok(origin);
 }

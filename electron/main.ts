@@ -46,6 +46,8 @@ let consoleWindow: BrowserWindow | null = null;
 let starting: Promise<void> = Promise.resolve();
 let shutdownStarted = false;
 let tray: Tray | null = null;
+/** Other masters' consoles the user connected to in this window (they get no desktop bridge). */
+const otherOrigins = new Set<string>();
 let trayTimer: NodeJS.Timeout | undefined;
 
 function currentWindow(): BrowserWindow | null {
@@ -67,6 +69,7 @@ function showWindow(fragment?: string): void {
   consoleWindow = createConsoleWindow({
     url: `${master.consoleUrl}/#token=${master.consoleToken}`,
     consoleOrigin,
+    otherOrigins,
     preloadPath: paths.preload,
     log,
     title: PRODUCT_NAME,
@@ -173,7 +176,13 @@ async function connectShell(master: Master): Promise<Running> {
     master,
     client,
     consoleOrigin,
-    removeIpc: registerDesktopIpc({ consoleOrigin, version: MASTER_VERSION, log, notify }),
+    removeIpc: registerDesktopIpc({
+      consoleOrigin,
+      version: MASTER_VERSION,
+      log,
+      notify,
+      allowOrigin: (origin) => otherOrigins.add(origin),
+    }),
     stopEvents: watchExecutionFailures(client, log, (notice) => notify(notice.title, notice.body)),
   };
 }

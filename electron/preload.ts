@@ -21,6 +21,9 @@ const api: ScaleoutDesktopApi = {
       console.warn(`notify failed: ${String(error)}`),
     );
   },
+  connectToMaster: async (baseUrl: string) => {
+    await invoke<null>(IpcChannels.connectToMaster, baseUrl);
+  },
 };
 
 contextBridge.exposeInMainWorld(DESKTOP_API_KEY, api);

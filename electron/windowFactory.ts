@@ -1,7 +1,7 @@
 import { BrowserWindow, shell } from 'electron';
 import type { Session, WebContents } from 'electron';
 import type { Logger } from '../master-core/logger';
-import { isAllowedNavigation, isSafeExternalUrl } from './navigationPolicy';
+import { isAllowedNavigation, isSafeExternalUrl, originOf } from './navigationPolicy';
 import { consoleWindowOptions } from './windowOptions';
 
 /**
@@ -14,6 +14,8 @@ export interface ConsoleWindowOptions {
   url: string;
   /** `scheme://host:port` of the master's console listener: the only place the window may go. */
   consoleOrigin: string;
+  /** Other masters' console origins the user chose to open in this window (File > Connect to master). */
+  otherOrigins: ReadonlySet<string>;
   /** The bundled CommonJS preload (a sandboxed preload cannot be ESM). */
   preloadPath: string;
   log: Logger;
@@ -39,18 +41,25 @@ function openExternally(url: string, log: Logger): void {
   shell.openExternal(url).catch((error: unknown) => log.warn(`could not open ${url}: ${String(error)}`));
 }
 
-function guardContents(contents: WebContents, consoleOrigin: string, log: Logger): void {
+function guardContents(
+  contents: WebContents,
+  consoleOrigin: string,
+  otherOrigins: ReadonlySet<string>,
+  log: Logger,
+): void {
+  const allowed = (url: string) =>
+    isAllowedNavigation(url, consoleOrigin) || otherOrigins.has(originOf(url) ?? '');
   contents.setWindowOpenHandler(({ url }) => {
     openExternally(url, log);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event) => {
-    if (isAllowedNavigation(event.url, consoleOrigin)) return;
+    if (allowed(event.url)) return;
     event.preventDefault();
     openExternally(event.url, log);
   });
   contents.on('will-redirect', (event) => {
-    if (isAllowedNavigation(event.url, consoleOrigin)) return;
+    if (allowed(event.url)) return;
     event.preventDefault();
     log.warn(`blocked a redirect to ${event.url.slice(0, 200)}`);
   });
@@ -68,7 +77,7 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
     consoleWindowOptions(options.preloadPath, options.title ?? 'Scale Out Console'),
   );
   hardenSession(window.webContents.session);
-  guardContents(window.webContents, options.consoleOrigin, options.log);
+  guardContents(window.webContents, options.consoleOrigin, options.otherOrigins, options.log);
   window.once('ready-to-show', () => window.show());
   window.loadURL(options.url).catch((error: unknown) => {
     options.log.error(`could not load the console: ${String(error)}`);

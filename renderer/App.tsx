@@ -2,7 +2,13 @@ import { useCallback, useState } from 'react';
 import { ConsoleLayout } from './components/ConsoleLayout';
 import { ConnectDialog } from './components/ConnectDialog';
 import { ApiProvider } from './connection/ApiProvider';
-import { forgetConnection, rememberedMasterUrl, saveConnection } from './connection/browserConnection';
+import {
+  forgetConnection,
+  openRemoteConsole,
+  rememberedMasters,
+  rememberedMasterUrl,
+  saveConnection,
+} from './connection/browserConnection';
 import type { Connection } from './state/connectionParams';
 
 interface AppProps {
@@ -32,7 +38,16 @@ export function App({ initialConnection }: AppProps) {
   }, []);
 
   if (!connection) {
-    return <ConnectDialog initialUrl={rememberedMasterUrl()} notice={notice} onConnected={handleConnected} />;
+    return (
+      <ConnectDialog
+        initialUrl={rememberedMasterUrl()}
+        recentMasters={rememberedMasters()}
+        currentOrigin={window.location.origin}
+        notice={notice}
+        onConnected={handleConnected}
+        onOpenRemote={openRemoteConsole}
+      />
+    );
   }
   return (
     <ApiProvider connection={connection} onUnauthorized={handleUnauthorized}>

@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import Autocomplete from '@mui/material/Autocomplete';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -10,18 +11,31 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { createApiClient } from '../../master-core/protocol/apiClient';
 import { coerceError } from '../../master-core/protocol/errors';
-import { normalizeBaseUrl } from '../state/connectionParams';
+import { isSameOrigin, normalizeBaseUrl, remoteConsoleUrl } from '../state/connectionParams';
 import type { Connection } from '../state/connectionParams';
 
 interface ConnectDialogProps {
   initialUrl: string;
+  /** Masters this user connected to before, most recent first. */
+  recentMasters?: string[];
+  /** The origin this console was served from: a master elsewhere opens its own console. */
+  currentOrigin?: string;
+  /** Opens another master's console (navigates away); given the base URL and the URL with the token. */
+  onOpenRemote?: (baseUrl: string, url: string) => Promise<void>;
   /** Why the user is asked again (a refused token, say). */
   notice: string | null;
   onConnected: (connection: Connection) => void;
 }
 
 /** Like SSMS's "Connect to Server": the master's URL and its console token, checked before use. */
-export function ConnectDialog({ initialUrl, notice, onConnected }: ConnectDialogProps) {
+export function ConnectDialog({
+  initialUrl,
+  recentMasters = [],
+  currentOrigin,
+  onConnected,
+  onOpenRemote,
+  notice,
+}: ConnectDialogProps) {
   const [url, setUrl] = useState(initialUrl);
   const [token, setToken] = useState('');
   const [error, setError] = useState<{ field: 'url' | 'token' | null; message: string } | null>(null);
@@ -37,6 +51,11 @@ export function ConnectDialog({ initialUrl, notice, onConnected }: ConnectDialog
     setBusy(true);
     setError(null);
     try {
+      if (currentOrigin && onOpenRemote && !isSameOrigin(baseUrl, currentOrigin)) {
+        // Another master answers only its own console: open it there; it checks the token itself.
+        await onOpenRemote(baseUrl, remoteConsoleUrl(baseUrl, connection.token));
+        return;
+      }
       // master.info proves both the address and the token before the console opens.
       await createApiClient(connection).call('master.info', {});
       onConnected(connection);
@@ -60,16 +79,30 @@ export function ConnectDialog({ initialUrl, notice, onConnected }: ConnectDialog
           <Typography variant="body2" color="text.secondary">
             The master prints the console address with its token when it starts.
           </Typography>
-          <TextField
-            label="Master URL"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            fullWidth
-            autoFocus
-            required
-            error={error?.field === 'url'}
-            helperText={error?.field === 'url' ? error.message : 'e.g. http://127.0.0.1:8390'}
-            slotProps={{ htmlInput: { 'data-testid': 'connect-url' } }}
+          <Autocomplete
+            freeSolo
+            options={recentMasters}
+            inputValue={url}
+            onInputChange={(_e, value) => setUrl(value)}
+            renderInput={(params) => (
+              <TextField
+                {...params}
+                label="Master URL"
+                fullWidth
+                autoFocus
+                required
+                error={error?.field === 'url'}
+                helperText={
+                  error?.field === 'url'
+                    ? error.message
+                    : 'e.g. http://127.0.0.1:8390; another master’s console opens in this window'
+                }
+                slotProps={{
+                  ...params.slotProps,
+                  htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'connect-url' },
+                }}
+              />
+            )}
           />
           <TextField
             label="Token"

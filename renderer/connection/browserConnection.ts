@@ -3,6 +3,8 @@ import {
   clearSessionConnection,
   hashWithoutToken,
   readTokenFromHash,
+  recentMasters,
+  rememberMaster,
   REMEMBERED_URL_KEY,
   resolveStartupConnection,
   saveSessionConnection,
@@ -38,7 +40,7 @@ export function takeStartupConnection(): Connection | null {
 export function saveConnection(connection: Connection): void {
   saveSessionConnection(window.sessionStorage, connection);
   // Only the URL is remembered across sessions; the token never leaves sessionStorage.
-  window.localStorage.setItem(REMEMBERED_URL_KEY, connection.baseUrl);
+  rememberMaster(window.localStorage, connection.baseUrl);
 }
 
 export function forgetConnection(): void {
@@ -48,4 +50,18 @@ export function forgetConnection(): void {
 /** The master URL to offer in the Connect dialog. */
 export function rememberedMasterUrl(): string {
   return window.localStorage.getItem(REMEMBERED_URL_KEY) ?? window.location.origin;
+}
+
+/** The masters this user connected to from this console, most recent first. */
+export function rememberedMasters(): string[] {
+  return recentMasters(window.localStorage);
+}
+
+/** Opens another master's console in this window (inside the desktop app, after it allows that origin). */
+export async function openRemoteConsole(baseUrl: string, url: string): Promise<void> {
+  rememberMaster(window.localStorage, baseUrl);
+  const desktop = (window as { scaleoutDesktop?: { connectToMaster?: (u: string) => Promise<void> } })
+    .scaleoutDesktop;
+  if (desktop?.connectToMaster) await desktop.connectToMaster(baseUrl);
+  window.location.assign(url);
 }

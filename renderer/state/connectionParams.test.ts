@@ -4,8 +4,13 @@ import {
   hashWithoutToken,
   normalizeBaseUrl,
   readTokenFromHash,
+  isSameOrigin,
+  recentMasters,
+  rememberMaster,
+  remoteConsoleUrl,
   resolveStartupConnection,
   saveSessionConnection,
+  RECENT_MASTERS_KEY,
 } from './connectionParams';
 import type { KeyValueStore } from './connectionParams';
 
@@ -70,5 +75,40 @@ describe('normalizeBaseUrl', () => {
     expect(normalizeBaseUrl('https://host/scaleout/')).toBe('https://host/scaleout');
     expect(normalizeBaseUrl('ftp://host')).toBeNull();
     expect(normalizeBaseUrl('not a url')).toBeNull();
+  });
+});
+
+describe('recent masters', () => {
+  it('keeps the most recent first, without duplicates, at most eight, URLs only', () => {
+    const store = memoryStore();
+    for (let i = 0; i < 10; i++) rememberMaster(store, `http://m${i}:8390`);
+    rememberMaster(store, 'http://m5:8390');
+    const list = recentMasters(store);
+    expect(list[0]).toBe('http://m5:8390');
+    expect(list).toHaveLength(8);
+    expect(new Set(list).size).toBe(8);
+    expect(store.data.get('scaleout.masterUrl')).toBe('http://m5:8390');
+  });
+
+  it('ignores a damaged list instead of trusting it', () => {
+    const store = memoryStore();
+    store.setItem(RECENT_MASTERS_KEY, '{not json');
+    expect(recentMasters(store)).toEqual([]);
+    store.setItem(RECENT_MASTERS_KEY, JSON.stringify(['javascript:alert(1)', 42, 'http://ok:1/']));
+    expect(recentMasters(store)).toEqual(['http://ok:1']);
+  });
+});
+
+describe('connecting to another master', () => {
+  it('opens that master’s own console with the token in the fragment, which reads back intact', () => {
+    const url = remoteConsoleUrl('https://etl-master:8390', 'a+b/c=d&e');
+    expect(url.startsWith('https://etl-master:8390/#token=')).toBe(true);
+    expect(readTokenFromHash(new URL(url).hash)).toBe('a+b/c=d&e');
+  });
+
+  it('tells this master from another by origin', () => {
+    expect(isSameOrigin('http://127.0.0.1:8390', 'http://127.0.0.1:8390')).toBe(true);
+    expect(isSameOrigin('http://127.0.0.1:8391', 'http://127.0.0.1:8390')).toBe(false);
+    expect(isSameOrigin('not a url', 'http://127.0.0.1:8390')).toBe(false);
   });
 });

@@ -19,6 +19,9 @@ export interface KeyValueStore {
 export const SESSION_TOKEN_KEY = 'scaleout.token';
 export const SESSION_BASE_URL_KEY = 'scaleout.baseUrl';
 export const REMEMBERED_URL_KEY = 'scaleout.masterUrl';
+/** The masters this user connected to, most recent first (URLs only, never tokens). */
+export const RECENT_MASTERS_KEY = 'scaleout.recentMasters';
+export const RECENT_MASTERS_MAX = 8;
 
 /** The token in a "#token=..." fragment (other fragment parameters are allowed), else null. */
 export function readTokenFromHash(hash: string): string | null {
@@ -75,4 +78,43 @@ export function saveSessionConnection(session: KeyValueStore, connection: Connec
 export function clearSessionConnection(session: KeyValueStore): void {
   session.removeItem(SESSION_TOKEN_KEY);
   session.removeItem(SESSION_BASE_URL_KEY);
+}
+
+/** The recent masters list from storage; anything malformed is ignored, not trusted. */
+export function recentMasters(store: KeyValueStore): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(store.getItem(RECENT_MASTERS_KEY) ?? '[]');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const urls = parsed
+    .flatMap((u) => (typeof u === 'string' ? [normalizeBaseUrl(u)] : []))
+    .filter((u) => u !== null);
+  return [...new Set(urls)].slice(0, RECENT_MASTERS_MAX);
+}
+
+/** Puts `baseUrl` first in the recent masters list (deduplicated, bounded) and as the remembered URL. */
+export function rememberMaster(store: KeyValueStore, baseUrl: string): void {
+  const list = [baseUrl, ...recentMasters(store).filter((u) => u !== baseUrl)].slice(0, RECENT_MASTERS_MAX);
+  store.setItem(RECENT_MASTERS_KEY, JSON.stringify(list));
+  store.setItem(REMEMBERED_URL_KEY, baseUrl);
+}
+
+/**
+ * A master's console only answers its own origin (no cross-origin calls, by design), so connecting
+ * to another master means opening that master's console, with the token in the fragment (never
+ * sent to a server, moved to sessionStorage and out of the address bar on arrival).
+ */
+export function remoteConsoleUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/#token=${encodeURIComponent(token)}`;
+}
+
+export function isSameOrigin(baseUrl: string, origin: string): boolean {
+  try {
+    return new URL(baseUrl).origin === new URL(origin).origin;
+  } catch {
+    return false;
+  }
 }
