@@ -2,6 +2,8 @@ import DarkModeIcon from '@mui/icons-material/DarkMode';
 import HubIcon from '@mui/icons-material/Hub';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import LogoutIcon from '@mui/icons-material/Logout';
+import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
+import ViewQuiltIcon from '@mui/icons-material/ViewQuilt';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -75,7 +77,13 @@ function ThemeToggle() {
   );
 }
 
-export function AppHeader({ onDisconnect }: { onDisconnect: () => void }) {
+interface AppHeaderProps {
+  onDisconnect: () => void;
+  onOpenScaleOutManager?: () => void;
+  onOpenWorkerHealth?: () => void;
+}
+
+export function AppHeader({ onDisconnect, onOpenScaleOutManager, onOpenWorkerHealth }: AppHeaderProps) {
   const { connected, connection } = useConnectionState();
   const version = useMasterVersion();
   return (
@@ -85,6 +93,26 @@ export function AppHeader({ onDisconnect }: { onDisconnect: () => void }) {
         <Typography variant="subtitle1" component="h1" sx={{ fontWeight: 600 }}>
           Scale Out Console
         </Typography>
+        {onOpenScaleOutManager && (
+          <Button
+            color="inherit"
+            startIcon={<ViewQuiltIcon />}
+            onClick={onOpenScaleOutManager}
+            data-testid="header-scale-out-manager"
+          >
+            Scale Out Manager
+          </Button>
+        )}
+        {onOpenWorkerHealth && (
+          <Button
+            color="inherit"
+            startIcon={<MonitorHeartIcon />}
+            onClick={onOpenWorkerHealth}
+            data-testid="header-worker-health"
+          >
+            Worker Health
+          </Button>
+        )}
         <Box sx={{ flex: 1 }} />
         <Typography variant="body2" sx={{ opacity: 0.85 }} data-testid="master-address">
           {connection.baseUrl}

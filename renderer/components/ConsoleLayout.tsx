@@ -3,7 +3,6 @@ import Box from '@mui/material/Box';
 import Snackbar from '@mui/material/Snackbar';
 import { useCallback, useMemo, useState } from 'react';
 import { useCatalog } from '../hooks/useCatalog';
-import { useExecutions } from '../hooks/useExecutions';
 import { useWorkers } from '../hooks/useWorkers';
 import type { CatalogPath } from '../state/catalogTree';
 import {
@@ -12,7 +11,8 @@ import {
   executionTab,
   initialTabs,
   openTab,
-  WORKERS_TAB,
+  SCALE_OUT_MANAGER_TAB,
+  WORKER_HEALTH_TAB,
 } from '../state/documentTabs';
 import type { DocumentTab } from '../state/documentTabs';
 import { targetsForPaths } from '../state/executeTargets';
@@ -23,8 +23,9 @@ import { ExecuteDialog } from './ExecuteDialog';
 import { ExecutionsView } from './ExecutionsView';
 import { ExecutionView } from './ExecutionView';
 import { ObjectExplorer } from './ObjectExplorer';
+import { ScaleOutManager } from './scaleout/ScaleOutManager';
+import { WorkerHealthView } from './scaleout/WorkerHealthView';
 import { Splitter } from './Splitter';
-import { WorkersView } from './WorkersView';
 
 function usePaneWidth(): [number, (width: number) => void] {
   const [width, setWidth] = useState(() => parsePaneWidth(window.localStorage.getItem(PANE_WIDTH_KEY)));
@@ -39,7 +40,6 @@ function usePaneWidth(): [number, (width: number) => void] {
 export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
   const catalog = useCatalog();
   const workers = useWorkers();
-  const executions = useExecutions();
   const [tabs, setTabs] = useState(initialTabs);
   const [paneWidth, setPaneWidth] = usePaneWidth();
   /** What the Execute dialog runs; kept as paths so a redeploy while it is open shows new parameters. */
@@ -55,7 +55,8 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
     (executionId: number) => setTabs((s) => openTab(s, executionTab(executionId))),
     [],
   );
-  const openWorkers = useCallback(() => setTabs((s) => openTab(s, WORKERS_TAB)), []);
+  const openScaleOutManager = useCallback(() => setTabs((s) => openTab(s, SCALE_OUT_MANAGER_TAB)), []);
+  const openWorkerHealth = useCallback(() => setTabs((s) => openTab(s, WORKER_HEALTH_TAB)), []);
   const { reload: reloadCatalog } = catalog;
   const { reload: reloadWorkers } = workers;
   const refreshExplorer = useCallback(() => {
@@ -76,24 +77,11 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
   const renderTab = (tab: DocumentTab) => {
     switch (tab.kind) {
       case 'executions':
-        return (
-          <ExecutionsView
-            rows={executions.rows}
-            loaded={executions.loaded}
-            error={executions.error}
-            onReload={executions.reload}
-            onOpenExecution={openExecution}
-          />
-        );
-      case 'workers':
-        return (
-          <WorkersView
-            rows={workers.rows}
-            loaded={workers.loaded}
-            error={workers.error}
-            onReload={workers.reload}
-          />
-        );
+        return <ExecutionsView onOpenExecution={openExecution} />;
+      case 'scaleOutManager':
+        return <ScaleOutManager workers={workers} onOpenWorkerHealth={openWorkerHealth} />;
+      case 'workerHealth':
+        return <WorkerHealthView workers={workers} />;
       case 'execution':
         return <ExecutionView executionId={tab.executionId} />;
     }
@@ -103,7 +91,11 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh', overflow: 'hidden' }}>
-      <AppHeader onDisconnect={onDisconnect} />
+      <AppHeader
+        onDisconnect={onDisconnect}
+        onOpenScaleOutManager={openScaleOutManager}
+        onOpenWorkerHealth={openWorkerHealth}
+      />
       <Box sx={{ flex: 1, minHeight: 0, display: 'flex' }}>
         <Box sx={{ width: paneWidth, flexShrink: 0, minWidth: 0 }}>
           <ObjectExplorer
@@ -111,7 +103,7 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
             workers={workers.rows}
             errors={explorerErrors}
             onExecute={setExecutePaths}
-            onOpenWorkers={openWorkers}
+            onOpenWorkers={openScaleOutManager}
             onRefresh={refreshExplorer}
           />
         </Box>

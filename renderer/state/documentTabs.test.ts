@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { closeTab, executionTab, initialTabs, openTab, WORKERS_TAB } from './documentTabs';
+import {
+  closeTab,
+  executionTab,
+  initialTabs,
+  openTab,
+  SCALE_OUT_MANAGER_TAB,
+  WORKER_HEALTH_TAB,
+} from './documentTabs';
 
 const ids = (state: { tabs: { id: string }[] }) => state.tabs.map((t) => t.id);
 
@@ -13,11 +20,19 @@ describe('documentTabs', () => {
 
   it('opens a tab once and shows it', () => {
     let state = openTab(initialTabs(), executionTab(7));
-    state = openTab(state, WORKERS_TAB);
+    state = openTab(state, SCALE_OUT_MANAGER_TAB);
     state = openTab(state, executionTab(7));
-    expect(ids(state)).toEqual(['executions', 'execution-7', 'workers']);
+    expect(ids(state)).toEqual(['executions', 'execution-7', 'scale-out-manager']);
     expect(state.activeId).toBe('execution-7');
     expect(state.tabs[1]?.title).toBe('Execution 7');
+    expect(state.tabs[2]?.title).toBe('Scale Out Manager');
+  });
+
+  it('opens Scale Out Manager and Worker Health as two tabs', () => {
+    const state = openTab(openTab(initialTabs(), SCALE_OUT_MANAGER_TAB), WORKER_HEALTH_TAB);
+    expect(ids(state)).toEqual(['executions', 'scale-out-manager', 'worker-health']);
+    expect(state.tabs[2]?.title).toBe('Worker Health');
+    expect(state.activeId).toBe('worker-health');
   });
 
   it('closes a tab and shows a neighbour', () => {
@@ -30,8 +45,8 @@ describe('documentTabs', () => {
   });
 
   it('keeps the shown tab when another closes, and never closes All Executions', () => {
-    const state = openTab(openTab(initialTabs(), WORKERS_TAB), executionTab(3));
-    expect(closeTab(state, 'workers').activeId).toBe('execution-3');
+    const state = openTab(openTab(initialTabs(), SCALE_OUT_MANAGER_TAB), executionTab(3));
+    expect(closeTab(state, 'scale-out-manager').activeId).toBe('execution-3');
     expect(closeTab(state, 'executions')).toBe(state);
   });
 });

@@ -2,7 +2,8 @@
 
 export type DocumentTab =
   | { kind: 'executions'; id: 'executions'; title: string }
-  | { kind: 'workers'; id: 'workers'; title: string }
+  | { kind: 'scaleOutManager'; id: 'scale-out-manager'; title: string }
+  | { kind: 'workerHealth'; id: 'worker-health'; title: string }
   | { kind: 'execution'; id: string; title: string; executionId: number };
 
 export interface DocumentTabsState {
@@ -11,7 +12,16 @@ export interface DocumentTabsState {
 }
 
 export const EXECUTIONS_TAB: DocumentTab = { kind: 'executions', id: 'executions', title: 'All Executions' };
-export const WORKERS_TAB: DocumentTab = { kind: 'workers', id: 'workers', title: 'Workers' };
+export const SCALE_OUT_MANAGER_TAB: DocumentTab = {
+  kind: 'scaleOutManager',
+  id: 'scale-out-manager',
+  title: 'Scale Out Manager',
+};
+export const WORKER_HEALTH_TAB: DocumentTab = {
+  kind: 'workerHealth',
+  id: 'worker-health',
+  title: 'Worker Health',
+};
 
 export function executionTab(executionId: number): DocumentTab {
   return {
