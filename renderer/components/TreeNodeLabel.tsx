@@ -13,18 +13,19 @@ import type { SvgIconProps } from '@mui/material/SvgIcon';
 import type { ComponentType } from 'react';
 import type { TreeNode, TreeNodeKind } from '../state/catalogTree';
 
+/** Icon and theme palette colour by kind, so both the light and the dark theme read well. */
 const icons: Record<Exclude<TreeNodeKind, 'worker' | 'none'>, [ComponentType<SvgIconProps>, string]> = {
-  catalogs: [StorageIcon, '#5c6b7a'],
-  ssisdb: [DnsIcon, '#1f5fa8'],
-  folder: [FolderIcon, '#d9a520'],
-  projects: [FolderIcon, '#8a98a8'],
-  project: [AccountTreeIcon, '#3c7a3c'],
-  packages: [FolderIcon, '#8a98a8'],
-  package: [DescriptionIcon, '#1f5fa8'],
-  environments: [LayersIcon, '#8a98a8'],
-  environment: [TuneIcon, '#7a4fa8'],
-  scaleOut: [HubIcon, '#5c6b7a'],
-  workers: [ComputerIcon, '#5c6b7a'],
+  catalogs: [StorageIcon, 'text.secondary'],
+  ssisdb: [DnsIcon, 'primary.main'],
+  folder: [FolderIcon, 'warning.main'],
+  projects: [FolderIcon, 'text.secondary'],
+  project: [AccountTreeIcon, 'success.main'],
+  packages: [FolderIcon, 'text.secondary'],
+  package: [DescriptionIcon, 'primary.main'],
+  environments: [LayersIcon, 'text.secondary'],
+  environment: [TuneIcon, 'secondary.main'],
+  scaleOut: [HubIcon, 'text.secondary'],
+  workers: [ComputerIcon, 'text.secondary'],
 };
 
 function NodeIcon({ node }: { node: TreeNode }) {

@@ -16,6 +16,7 @@ import { ObjectName } from '../../../master-core/protocol/packageFormat';
 import type { ParameterDataType } from '../../../master-core/protocol/packageFormat';
 import { useApi } from '../../hooks/useApi';
 import { useApiQuery } from '../../hooks/useApiQuery';
+import { deleteQuestion } from '../../state/catalogMenu';
 import { DATA_TYPES, editText, parseTypedValue, valueText } from '../../state/typedValue';
 import { CatalogDialogFrame, EmptyRow, ErrorAlert, LoadingRow } from './CatalogDialogFrame';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -222,7 +223,7 @@ export function EnvironmentDialog({
       {deleting && (
         <ConfirmDialog
           title="Delete Environment"
-          question={`Delete the environment "${environmentName}" from the folder "${folderName}" with all its variables? References to it stay but find no variables.`}
+          question={deleteQuestion({ kind: 'deleteEnvironment', folderName, environmentName })}
           confirmLabel="Delete"
           onConfirm={async () => {
             await client.call('environment.delete', { folderName, environmentName });
