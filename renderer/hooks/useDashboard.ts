@@ -63,9 +63,15 @@ export function useDashboard(): DashboardState {
     return () => clearInterval(timer);
   }, [reload]);
 
+  /** Events may have been missed only after the socket was down; its first "connected" is no news. */
+  const wasDisconnected = useRef(false);
   useConsoleEvents((message) => {
     if (message.kind === 'status') {
-      if (message.connected) throttled();
+      if (!message.connected) wasDisconnected.current = true;
+      else if (wasDisconnected.current) {
+        wasDisconnected.current = false;
+        throttled();
+      }
       return;
     }
     const type = message.event.type;

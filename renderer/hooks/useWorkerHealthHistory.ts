@@ -71,10 +71,13 @@ export function useWorkerHealthHistory(visibleIds: readonly string[]): WorkerHea
     return () => clearTimeout(timer);
   }, [client, visibleKey, add, reconnects]);
 
+  const wasDisconnected = useRef(false);
   useConsoleEvents((message) => {
     if (message.kind === 'status') {
       // Samples were missed while the socket was down: fetch the shown workers' history again.
-      if (message.connected && requested.current.size > 0) {
+      if (!message.connected) wasDisconnected.current = true;
+      else if (wasDisconnected.current) {
+        wasDisconnected.current = false;
         requested.current.clear();
         setReconnects((n) => n + 1);
       }

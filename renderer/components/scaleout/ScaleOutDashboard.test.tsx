@@ -105,4 +105,17 @@ describe('ScaleOutDashboard', () => {
     // Five events: one refresh at once, one folded trailing refresh.
     expect(api.callsOf('master.dashboard').length - before).toBeLessThanOrEqual(2);
   });
+
+  it('loads once at start and again after the events socket comes back', async () => {
+    const { api } = renderWithApi(<Dashboard />, {
+      'master.dashboard': () => dashboard(),
+      'master.info': () => masterInfo(),
+    });
+    await screen.findByTestId('dashboard-queue');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(api.callsOf('master.dashboard')).toHaveLength(1);
+    act(() => api.setConnected(false));
+    act(() => api.setConnected(true));
+    await waitFor(() => expect(api.callsOf('master.dashboard')).toHaveLength(2));
+  });
 });

@@ -191,4 +191,12 @@ describe('WorkerHealthView', () => {
     await waitFor(() => expect(api.callsOf('worker.health').map((c) => c.workerId)).toContain('w200'));
     expect(api.callsOf('worker.health').map((c) => c.workerId)).not.toContain('w399');
   });
+
+  it('fetches the shown workers’ history again after the events socket comes back', async () => {
+    const { api } = renderWithApi(<Health />, handlers());
+    await waitFor(() => expect(api.callsOf('worker.health')).toHaveLength(3));
+    act(() => api.setConnected(false));
+    act(() => api.setConnected(true));
+    await waitFor(() => expect(api.callsOf('worker.health')).toHaveLength(6));
+  });
 });
