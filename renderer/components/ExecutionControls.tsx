@@ -1,3 +1,4 @@
+import ReplayIcon from '@mui/icons-material/Replay';
 import StopIcon from '@mui/icons-material/Stop';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -7,20 +8,30 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ApiOutput, ExecutionRow } from '../../master-core/protocol/api';
 import { ExecutionStatus } from '../../master-core/protocol/codes';
 import { useApi, useConsoleEvents } from '../hooks/useApi';
+import { RunAgainDialog } from './executions/RunAgainDialog';
 
 type Explanation = ApiOutput<'execution.explain'>;
 
+interface ExecutionControlsProps {
+  execution: ExecutionRow;
+  /** Opens the execution Run again created; without it, the new id is shown here. */
+  onOpenExecution?: (executionId: number) => void;
+}
+
 /**
- * Stop for a queued or running execution, and for a queued one the master's explanation of why it
- * waits: each worker, eligible or the reason not. The explanation follows worker changes live.
+ * Stop for a queued or running execution, Run again for any, and for a queued one the master's
+ * explanation of why it waits: each worker, eligible or the reason not. The explanation follows
+ * worker changes live.
  */
-export function ExecutionControls({ execution }: { execution: ExecutionRow }) {
+export function ExecutionControls({ execution, onOpenExecution }: ExecutionControlsProps) {
   const client = useApi();
   const id = execution.executionId;
   const queued = execution.status === ExecutionStatus.pending;
   const stoppable = queued || execution.status === ExecutionStatus.running;
   const [explanation, setExplanation] = useState<Explanation | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [runAgainOpen, setRunAgainOpen] = useState(false);
+  const [created, setCreated] = useState<number | null>(null);
 
   const explain = useCallback(() => {
     if (!queued) return setExplanation(null);
@@ -38,20 +49,53 @@ export function ExecutionControls({ execution }: { execution: ExecutionRow }) {
     client.call('execution.stop', { executionId: id }).catch((e: Error) => setError(e.message));
   };
 
-  if (!stoppable && !error) return null;
+  const handleCreated = (newId: number) => {
+    setRunAgainOpen(false);
+    if (onOpenExecution) onOpenExecution(newId);
+    else setCreated(newId);
+  };
+
   return (
     <Box sx={{ px: 1.5, pb: 1 }}>
-      {stoppable && (
+      <Box sx={{ display: 'flex', gap: 1 }}>
+        {stoppable && (
+          <Button
+            size="small"
+            color="error"
+            variant="outlined"
+            startIcon={<StopIcon />}
+            onClick={stop}
+            data-testid={`stop-${id}`}
+          >
+            Stop
+          </Button>
+        )}
         <Button
           size="small"
-          color="error"
           variant="outlined"
-          startIcon={<StopIcon />}
-          onClick={stop}
-          data-testid={`stop-${id}`}
+          startIcon={<ReplayIcon />}
+          onClick={() => setRunAgainOpen(true)}
+          data-testid={`run-again-${id}`}
         >
-          Stop
+          Run again
         </Button>
+      </Box>
+      {runAgainOpen && (
+        <RunAgainDialog
+          execution={execution}
+          onClose={() => setRunAgainOpen(false)}
+          onCreated={handleCreated}
+        />
+      )}
+      {created !== null && (
+        <Alert
+          severity="success"
+          sx={{ mt: 1 }}
+          onClose={() => setCreated(null)}
+          data-testid={`run-again-created-${id}`}
+        >
+          {`Execution ${created} created`}
+        </Alert>
       )}
       {error && (
         <Alert severity="error" sx={{ mt: 1 }}>

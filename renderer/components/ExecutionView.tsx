@@ -14,12 +14,15 @@ import type { MessageRow } from '../../master-core/protocol/api';
 import { MessageType, messageTypeNames } from '../../master-core/protocol/codes';
 import { useExecution } from '../hooks/useExecution';
 import { useExecutionMessages } from '../hooks/useExecutionMessages';
+import { useExecutionParameters } from '../hooks/useExecutionParameters';
 import { formatClockTime, formatTime } from '../state/displayFormat';
 import { MESSAGE_KINDS, filterMessages } from '../state/messageFilter';
 import type { MessageKind } from '../state/messageFilter';
 import { ExecutionSummary } from './ExecutionSummary';
 import { ExecutionControls } from './ExecutionControls';
 import { ExecutionPerformance } from './ExecutionPerformance';
+import { AttemptsTimeline } from './executions/AttemptsTimeline';
+import { ExecutionParameters } from './executions/ExecutionParameters';
 import { FillBox } from './FillBox';
 
 const PAGE_SIZE = 100;
@@ -58,15 +61,25 @@ const columns: GridColDef<MessageRow>[] = [
   },
 ];
 
+type ExecutionPage = 'messages' | 'performance' | 'parameters';
+
+interface ExecutionViewProps {
+  executionId: number;
+  /** Opens another execution's tab (the one Run again created). */
+  onOpenExecution?: (executionId: number) => void;
+}
+
 /**
- * The "Execution <id>" tab: the execution's facts, then its messages (following new ones live) or
- * its Performance page (task durations, Data Flow rows per path).
+ * The "Execution <id>" tab: the execution's facts, Stop and Run again, its attempts on a time
+ * axis, then its messages (following new ones live), its Performance page (task durations, Data
+ * Flow rows per path) or its parameter values.
  */
-export function ExecutionView({ executionId }: { executionId: number }) {
+export function ExecutionView({ executionId, onOpenExecution }: ExecutionViewProps) {
   const { execution, error: executionError } = useExecution(executionId);
   const { messages, error: messagesError } = useExecutionMessages(executionId);
+  const parameters = useExecutionParameters(executionId);
   const [follow, setFollow] = useState(true);
-  const [page, setPage] = useState<'messages' | 'performance'>('messages');
+  const [page, setPage] = useState<ExecutionPage>('messages');
   const [kind, setKind] = useState<MessageKind>('all');
   const [search, setSearch] = useState('');
   const shown = filterMessages(messages, kind, search);
@@ -85,7 +98,8 @@ export function ExecutionView({ executionId }: { executionId: number }) {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       {execution && <ExecutionSummary execution={execution} />}
-      {execution && <ExecutionControls execution={execution} />}
+      {execution && <ExecutionControls execution={execution} onOpenExecution={onOpenExecution} />}
+      {execution && <AttemptsTimeline executionId={executionId} />}
       {executionError && (
         <Alert severity="error" sx={{ m: 1 }}>
           {executionError}
@@ -94,7 +108,7 @@ export function ExecutionView({ executionId }: { executionId: number }) {
       <Divider />
       <Tabs
         value={page}
-        onChange={(_e, value: 'messages' | 'performance') => setPage(value)}
+        onChange={(_e, value: ExecutionPage) => setPage(value)}
         sx={{ minHeight: 36, px: 1 }}
       >
         <Tab
@@ -109,7 +123,18 @@ export function ExecutionView({ executionId }: { executionId: number }) {
           sx={{ minHeight: 36 }}
           data-testid={`execution-page-performance-${executionId}`}
         />
+        <Tab
+          value="parameters"
+          label={parameters.loaded ? `Parameters (${parameters.parameters.length})` : 'Parameters'}
+          sx={{ minHeight: 36 }}
+          data-testid={`execution-page-parameters-${executionId}`}
+        />
       </Tabs>
+      {page === 'parameters' && (
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          <ExecutionParameters executionId={executionId} state={parameters} />
+        </Box>
+      )}
       {page === 'performance' && execution && (
         <Box sx={{ flex: 1, minHeight: 0 }}>
           <ExecutionPerformance execution={execution} />

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionParameterRow, ExecutionRow } from '../../master-core/protocol/api';
-import { matchReference, parseTypedValue, runAgainRequest, sensitiveToReenter } from './runAgain';
+import {
+  describeOptions,
+  matchReference,
+  parseTypedValue,
+  runAgainRequest,
+  sensitiveToReenter,
+} from './runAgain';
 
 const execution: ExecutionRow = {
   executionId: 42,
@@ -121,5 +127,16 @@ describe('matchReference', () => {
     expect(matchReference({ ...execution, environmentName: 'Test' }, refs)).toEqual({
       error: 'Samples\\HelloScaleOut no longer references the environment Test',
     });
+  });
+});
+
+describe('describeOptions', () => {
+  it('names every option Run again repeats', () => {
+    expect(describeOptions(execution)).toBe(
+      'Retry count 1, priority 5, logging level Verbose, timeout 60 s, on workers tagged etl',
+    );
+    expect(
+      describeOptions({ ...execution, timeoutMs: null, targeting: { kind: 'any' }, loggingLevel: 1 }),
+    ).toBe('Retry count 1, priority 5, logging level Basic, no timeout, on any worker');
   });
 });

@@ -130,3 +130,27 @@ export function runAgainRequest(
   if (referenceId !== null) input.referenceId = referenceId;
   return { ok: true, input };
 }
+
+const LOGGING_LEVEL_NAMES: Readonly<Record<number, string>> = {
+  0: 'None',
+  1: 'Basic',
+  2: 'Performance',
+  3: 'Verbose',
+  4: 'RuntimeLineage',
+  100: 'Custom',
+};
+
+/** The options Run again repeats, in one line ("retry count 1, priority 5, logging Verbose, ..."). */
+export function describeOptions(
+  e: Pick<ExecutionRow, 'retryCount' | 'priority' | 'loggingLevel' | 'timeoutMs' | 'targeting'>,
+): string {
+  const target =
+    e.targeting.kind === 'any'
+      ? 'any worker'
+      : e.targeting.kind === 'workers'
+        ? `workers ${e.targeting.names.join(', ')}`
+        : `workers tagged ${e.targeting.tags.join(', ')}`;
+  const timeout = e.timeoutMs === null ? 'no timeout' : `timeout ${Math.round(e.timeoutMs / 1000)} s`;
+  const logging = LOGGING_LEVEL_NAMES[e.loggingLevel] ?? String(e.loggingLevel);
+  return `Retry count ${e.retryCount}, priority ${e.priority}, logging level ${logging}, ${timeout}, on ${target}`;
+}
