@@ -29,7 +29,7 @@ function ConnectionDot({ connected }: { connected: boolean }) {
           width: 10,
           height: 10,
           borderRadius: '50%',
-          bgcolor: connected ? '#4caf50' : '#f44336',
+          bgcolor: connected ? 'success.light' : 'error.light',
           boxShadow: '0 0 0 2px rgba(255,255,255,0.6)',
         }}
       />

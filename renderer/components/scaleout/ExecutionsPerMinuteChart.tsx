@@ -9,6 +9,8 @@ import type { Dashboard } from '../../state/dashboardView';
 /** Executions started, succeeded and failed per minute over the last hour. */
 export function ExecutionsPerMinuteChart({ perMinute }: { perMinute: Dashboard['executionsPerMinute'] }) {
   const theme = useTheme();
+  // CSS variables follow the light or dark scheme without a re-render.
+  const palette = (theme.vars ?? theme).palette;
   const series = useMemo(() => perMinuteSeries(perMinute), [perMinute]);
   const totals = hourTotals(perMinute);
   const caption = `Last hour: ${totals.started} started, ${totals.succeeded} succeeded, ${totals.failed} failed`;
@@ -30,9 +32,9 @@ export function ExecutionsPerMinuteChart({ perMinute }: { perMinute: Dashboard['
         ]}
         yAxis={[{ min: 0, tickMinStep: 1, width: 28 }]}
         series={[
-          { data: series.started, label: 'Started', color: theme.palette.info.main, showMark: false },
-          { data: series.succeeded, label: 'Succeeded', color: theme.palette.success.main, showMark: false },
-          { data: series.failed, label: 'Failed', color: theme.palette.error.main, showMark: false },
+          { data: series.started, label: 'Started', color: palette.info.main, showMark: false },
+          { data: series.succeeded, label: 'Succeeded', color: palette.success.main, showMark: false },
+          { data: series.failed, label: 'Failed', color: palette.error.main, showMark: false },
         ]}
         aria-label={caption}
       />
