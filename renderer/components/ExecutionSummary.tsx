@@ -37,6 +37,14 @@ export function ExecutionSummary({ execution }: { execution: ExecutionRow }) {
         <Fact label="Machine">{e.machineName ?? '-'}</Fact>
         <Fact label="Attempts">{`${e.attempts} of ${e.retryCount + 1}`}</Fact>
         <Fact label="Priority">{e.priority}</Fact>
+        <Fact label="Runs on">
+          {e.targeting.kind === 'any'
+            ? 'Any worker'
+            : e.targeting.kind === 'workers'
+              ? e.targeting.names.join(', ')
+              : `Tags: ${e.targeting.tags.join(', ')}`}
+        </Fact>
+        {e.environmentName !== null && <Fact label="Environment">{e.environmentName}</Fact>}
         <Fact label="Created">{`${formatTime(e.createdAt)} by ${e.createdBy}`}</Fact>
         <Fact label="Started">{formatTime(e.startedAt) || '-'}</Fact>
         <Fact label="Ended">{formatTime(e.endedAt) || '-'}</Fact>

@@ -249,6 +249,15 @@ describe('ExecutionView (execution overview)', () => {
     expect(api.callsOf('execution.create')[0]).toMatchObject({ referenceId: 7, parameters: {} });
   });
 
+  it('says where it runs and with which environment', async () => {
+    renderWithApi(
+      <ExecutionView executionId={42} />,
+      handlers({ 'execution.get': () => ({ execution: execution({ environmentName: 'Prod' }) }) }),
+    );
+    expect(await screen.findByText('Tags: etl')).toBeTruthy();
+    expect(screen.getByText('Prod')).toBeTruthy();
+  });
+
   it('keeps Stop for a running execution', async () => {
     const { api } = renderWithApi(
       <ExecutionView executionId={42} />,
