@@ -83,7 +83,7 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
       case 'workerHealth':
         return <WorkerHealthView workers={workers} />;
       case 'execution':
-        return <ExecutionView executionId={tab.executionId} />;
+        return <ExecutionView executionId={tab.executionId} onOpenExecution={openExecution} />;
     }
   };
 
