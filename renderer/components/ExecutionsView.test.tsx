@@ -104,6 +104,23 @@ describe('ExecutionsView (All Executions)', () => {
     expect((screen.getByTestId('executions-search') as HTMLInputElement).value).toBe('');
   });
 
+  it('waits for typing to pause, then sends one request for the whole search', async () => {
+    const { api } = renderWithApi(
+      <ExecutionsView onOpenExecution={vi.fn()} filterDelayMs={800} liveRefreshMs={0} />,
+      handlers(page([execution(7)])),
+    );
+    await screen.findByTestId('status-7');
+    const before = api.callsOf('execution.list').length;
+    await userEvent.type(screen.getByTestId('executions-search'), 'abc');
+    await waitFor(() => expect(lastList(api)?.search).toBe('abc'), { timeout: 4000 });
+    expect(
+      api
+        .callsOf('execution.list')
+        .slice(before)
+        .map((c) => c.search),
+    ).toEqual(['abc']);
+  });
+
   it('shows the master’s error instead of an empty list', async () => {
     show(() => {
       throw new ScaleOutError('BAD_REQUEST', 'execution.list: sortBy: not a column');
