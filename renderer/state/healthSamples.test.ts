@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthSample } from '../../master-core/protocol/api';
-import { HEALTH_WINDOW_MS, memoryUsedPercent, mergeSamples, sampleFromWorker } from './healthSamples';
+import {
+  HEALTH_WINDOW_MS,
+  healthSeries,
+  memoryUsedPercent,
+  mergeSamples,
+  sampleFromWorker,
+} from './healthSamples';
 import { workerRow } from './workerFixture';
 
 const s = (timeMs: number, cpuPercent = 10): HealthSample => ({
@@ -49,5 +55,32 @@ describe('healthSamples', () => {
     expect(memoryUsedPercent(1e9, 4e9)).toBe(75);
     expect(memoryUsedPercent(1e9, 0)).toBeNull();
     expect(memoryUsedPercent(null, 4e9)).toBeNull();
+  });
+
+  it('builds the sparkline series: memory in percent with a total, in bytes without', () => {
+    const samples = [
+      { ...s(1000, 20), freeMemoryBytes: 1e9, freeDiskBytes: 3e9 },
+      { ...s(6000, 40), freeMemoryBytes: 3e9, freeDiskBytes: null },
+    ];
+    expect(healthSeries(samples, 4e9)).toEqual({
+      cpu: [
+        { timeMs: 1000, value: 20 },
+        { timeMs: 6000, value: 40 },
+      ],
+      memory: [
+        { timeMs: 1000, value: 75 },
+        { timeMs: 6000, value: 25 },
+      ],
+      disk: [
+        { timeMs: 1000, value: 3e9 },
+        { timeMs: 6000, value: null },
+      ],
+      memoryMax: 100,
+      diskMax: 3e9,
+    });
+    const bytes = healthSeries(samples, 0);
+    expect(bytes.memory.map((p) => p.value)).toEqual([1e9, 3e9]);
+    expect(bytes.memoryMax).toBe(3e9);
+    expect(healthSeries([], 0)).toMatchObject({ memoryMax: 1, diskMax: 1 });
   });
 });

@@ -63,3 +63,33 @@ export function memoryUsedPercent(freeMemoryBytes: number | null, totalMemoryByt
   if (freeMemoryBytes === null || totalMemoryBytes <= 0) return null;
   return Math.min(100, Math.max(0, (1 - freeMemoryBytes / totalMemoryBytes) * 100));
 }
+
+export interface HealthSeries {
+  cpu: { timeMs: number; value: number | null }[];
+  /** Percent used when the total is known, else free bytes. */
+  memory: { timeMs: number; value: number | null }[];
+  disk: { timeMs: number; value: number | null }[];
+  /** Top of each line's scale: 100 for percentages, the largest value for bytes. */
+  memoryMax: number;
+  diskMax: number;
+}
+
+const largest = (points: { value: number | null }[]) =>
+  Math.max(1, ...points.map((p) => p.value).filter((v): v is number => v !== null));
+
+/** The three sparkline series of one worker. */
+export function healthSeries(samples: readonly HealthSample[], totalMemoryBytes: number): HealthSeries {
+  const percent = totalMemoryBytes > 0;
+  const memory = samples.map((s) => ({
+    timeMs: s.timeMs,
+    value: percent ? memoryUsedPercent(s.freeMemoryBytes, totalMemoryBytes) : s.freeMemoryBytes,
+  }));
+  const disk = samples.map((s) => ({ timeMs: s.timeMs, value: s.freeDiskBytes }));
+  return {
+    cpu: samples.map((s) => ({ timeMs: s.timeMs, value: s.cpuPercent })),
+    memory,
+    disk,
+    memoryMax: percent ? 100 : largest(memory),
+    diskMax: largest(disk),
+  };
+}
