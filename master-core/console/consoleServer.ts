@@ -12,7 +12,34 @@ import { tokensEqual } from '../gateway/agentGateway';
 import type { Handlers } from './handlers';
 import { serveStatic } from './staticFiles';
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MiB = 1024 * 1024;
+/** Any API request: roomy, yet bounded so no client can make the master buffer without end. */
+const MAX_BODY_BYTES = 16 * MiB;
+/**
+ * A deploy carries a whole project: 32 MiB of project files fits with room for JSON's escaping
+ * (quotes, backslashes and line breaks in the files' text).
+ */
+const MAX_DEPLOY_BODY_BYTES = 64 * MiB;
+/** A refused body is read and dropped up to this size, then the connection is cut. */
+const DRAIN_LIMIT_BYTES = 256 * MiB;
+const DEPLOY_METHODS: ReadonlySet<string> = new Set(['project.deploy', 'project.deployFiles']);
+
+/** The most a request to this method may carry. */
+export function bodyLimitOf(method: string): number {
+  return DEPLOY_METHODS.has(method) ? MAX_DEPLOY_BODY_BYTES : MAX_BODY_BYTES;
+}
+
+function tooLarge(method: string, size: number | null): ScaleOutError {
+  const limit = bodyLimitOf(method);
+  const got = size === null ? 'more than that' : `${(size / MiB).toFixed(1)} MiB`;
+  const hint = DEPLOY_METHODS.has(method)
+    ? ''
+    : ` (project.deploy and project.deployFiles take ${MAX_DEPLOY_BODY_BYTES / MiB} MiB)`;
+  return new ScaleOutError(
+    'PAYLOAD_TOO_LARGE',
+    `the request to ${method} is too large: the master takes at most ${limit / MiB} MiB${hint}; this one is ${got}`,
+  );
+}
 
 export interface ConsoleServerDeps {
   handlers: Handlers;
@@ -59,8 +86,18 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
     const method = url.slice('/api/'.length).split('?')[0] as ApiMethodName;
     if (!Object.hasOwn(apiMethods, method))
       return reply(res, 404, fail('NOT_FOUND', `unknown API method ${method}`));
+    const limit = bodyLimitOf(method);
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared > limit) {
+      // Refused before reading. The rest is read and dropped (Node does that once the answer is
+      // sent), so the client gets to read the answer instead of a reset connection; a body far
+      // beyond any deploy closes the connection instead.
+      const e = tooLarge(method, declared);
+      const close: Record<string, string> = declared > DRAIN_LIMIT_BYTES ? { connection: 'close' } : {};
+      return reply(res, 413, { ok: false, error: e.toData() }, close);
+    }
     try {
-      const body = await readJson(req);
+      const body = await readJson(req, limit, () => tooLarge(method, null));
       const input = parseOrThrow(apiMethods[method].input, body, `${method} request`);
       const handler = deps.handlers[method] as (
         input: unknown,
@@ -118,9 +155,15 @@ function fail(code: keyof typeof ErrorCodes, message: string): ApiResult<never> 
   return { ok: false, error: { code, message } };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
+function reply(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
@@ -129,21 +172,40 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new ScaleOutError('PAYLOAD_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ScaleOutError('BAD_REQUEST', 'request body is not valid JSON');
-  }
+/**
+ * Reads a JSON body of at most `limit` bytes. Past the limit it stops keeping what comes and fails
+ * at once, while the rest is still read and dropped (up to DRAIN_LIMIT_BYTES, then the connection
+ * is cut), so the client reads the answer rather than a reset.
+ */
+function readJson(req: IncomingMessage, limit: number, tooLarge: () => ScaleOutError): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (refused) {
+        if (size > DRAIN_LIMIT_BYTES) req.socket.destroy();
+        return;
+      }
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (refused) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new ScaleOutError('BAD_REQUEST', 'request body is not valid JSON'));
+      }
+    });
+  });
 }

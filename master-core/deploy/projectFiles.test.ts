@@ -27,8 +27,14 @@ describe('pickProjectFiles', () => {
       'load.package.yml',
     ]);
     expect(problems).toEqual([
-      'project.json and project.yaml: a project folder has exactly one project file; keep one',
-      'Load.package.json and load.package.yml: two files for package Load; keep one',
+      {
+        files: ['project.json', 'project.yaml'],
+        message: 'a project folder has exactly one project file; keep one',
+      },
+      {
+        files: ['Load.package.json', 'load.package.yml'],
+        message: 'two files for package Load; keep one',
+      },
     ]);
   });
 

@@ -21,16 +21,25 @@ export interface ProjectFiles {
   /** Package files, sorted. */
   packageFiles: string[];
   /** Problems of the listing itself: two project files, two files for one package. */
-  problems: string[];
+  problems: ListingProblem[];
+}
+
+/** A problem of the listing: the files it is about, and what is wrong. */
+export interface ListingProblem {
+  files: string[];
+  message: string;
 }
 
 /** Picks the project file and the package files out of a folder listing. */
 export function pickProjectFiles(names: readonly string[]): ProjectFiles {
   const projectFiles = PROJECT_FILES.filter((f) => names.includes(f));
   const packageFiles = names.filter((f) => packageBaseName(f) !== undefined).sort();
-  const problems: string[] = [];
+  const problems: ListingProblem[] = [];
   if (projectFiles.length > 1) {
-    problems.push(`${projectFiles.join(' and ')}: a project folder has exactly one project file; keep one`);
+    problems.push({
+      files: [...projectFiles],
+      message: 'a project folder has exactly one project file; keep one',
+    });
   }
   // Case-insensitive, as package names are, and as file names are on Windows and macOS.
   const byBase = new Map<string, string[]>();
@@ -40,7 +49,7 @@ export function pickProjectFiles(names: readonly string[]): ProjectFiles {
   }
   for (const files of byBase.values()) {
     if (files.length > 1) {
-      problems.push(`${files.join(' and ')}: two files for package ${packageBaseName(files[0]!)}; keep one`);
+      problems.push({ files, message: `two files for package ${packageBaseName(files[0]!)}; keep one` });
     }
   }
   return { projectFiles, packageFiles, problems };

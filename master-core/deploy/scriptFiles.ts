@@ -79,12 +79,36 @@ function readInside(projectDir: string, file: string): { code: string } | { prob
   return { code: withoutBom(readFileSync(fullPath, 'utf8')) };
 }
 
+/** Reads a script file named in a package: its code, or what is wrong with it. */
+export type ScriptReader = (file: string) => { code: string } | { problem: string };
+
+/** Script files from files already in memory (a deploy from the console), keyed by their normal path. */
+export function memoryScriptReader(files: ReadonlyMap<string, string>): ScriptReader {
+  return (file) => {
+    const lexical = scriptPathProblem(file);
+    if (lexical) return { problem: lexical };
+    const path = posix.normalize(file);
+    const content = files.get(path);
+    if (content === undefined) {
+      const folder = [...files.keys()].some((f) => f.startsWith(`${path}/`));
+      return { problem: folder ? `${file} is not a file` : `${file} does not exist in the project folder` };
+    }
+    const size = Buffer.byteLength(content, 'utf8');
+    if (size > MAX_SCRIPT_BYTES) {
+      return { problem: `${file} is ${size} bytes; a script file holds at most ${MAX_SCRIPT_BYTES}` };
+    }
+    return { code: withoutBom(content) };
+  };
+}
+
 /**
  * Gives every script task its `code`: written inline, or read from `file` (then both are kept,
  * `file` naming where the code came from). Exactly one of the two must be written. Changes the
- * package in place (it is fresh from the schema) and returns every problem with its path.
+ * package in place (it is fresh from the schema) and returns every problem with its path. `read`
+ * is the project folder on disk, or a reader of files in memory.
  */
-export function inlineScriptFiles(pkg: PackageDef, projectDir: string): PathProblem[] {
+export function inlineScriptFiles(pkg: PackageDef, read: string | ScriptReader): PathProblem[] {
+  const reader = typeof read === 'string' ? (file: string) => readScriptFile(read, file) : read;
   const problems: PathProblem[] = [];
   for (const { executable: task, path } of executablesOf(pkg)) {
     if (task.type !== 'script') continue;
@@ -93,9 +117,9 @@ export function inlineScriptFiles(pkg: PackageDef, projectDir: string): PathProb
     } else if (task.code !== undefined && task.file !== undefined) {
       problems.push({ path: [...path, 'file'], message: 'a script task has code or file, not both' });
     } else if (task.file !== undefined) {
-      const read = readScriptFile(projectDir, task.file);
-      if ('code' in read) task.code = read.code;
-      else problems.push({ path: [...path, 'file'], message: read.problem });
+      const result = reader(task.file);
+      if ('code' in result) task.code = result.code;
+      else problems.push({ path: [...path, 'file'], message: result.problem });
     }
   }
   return problems;

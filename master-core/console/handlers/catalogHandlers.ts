@@ -1,5 +1,7 @@
 import { ScaleOutError } from '../../protocol/errors';
+import type { ProjectBundle } from '../../protocol/packageFormat';
 import { validateBundle } from '../../execution/validateBundle';
+import { loadProjectFiles } from '../../deploy/loadProjectDir';
 import type { HandlerDeps, HandlerGroup } from './context';
 
 type CatalogMethods =
@@ -7,6 +9,7 @@ type CatalogMethods =
   | 'folder.create'
   | 'folder.delete'
   | 'project.deploy'
+  | 'project.deployFiles'
   | 'project.versions'
   | 'project.restore'
   | 'project.delete'
@@ -16,6 +19,17 @@ type CatalogMethods =
 /** Folders, projects, versions and server-side parameter values. */
 export function catalogHandlers({ repos, bus }: HandlerDeps): HandlerGroup<CatalogMethods> {
   const changed = () => bus.emit({ type: 'catalog:changed' });
+  /** Stores a valid bundle as the project's new version (unless unchanged), then cleans old versions. */
+  const deploy = async (folderName: string, bundle: ProjectBundle, principal: string) => {
+    const result = await repos.projects.deploy(folderName, bundle, principal);
+    if (!result.unchanged) {
+      if ((await repos.properties.get('VERSION_CLEANUP_ENABLED')) === 'TRUE') {
+        await repos.versions.cleanup(Number(await repos.properties.get('MAX_PROJECT_VERSIONS')));
+      }
+      changed();
+    }
+    return result;
+  };
   return {
     'catalog.tree': async () => {
       const folders = await repos.projects.tree();
@@ -45,14 +59,14 @@ export function catalogHandlers({ repos, bus }: HandlerDeps): HandlerGroup<Catal
           { field: 'bundle' },
         );
       }
-      const result = await repos.projects.deploy(input.folderName, input.bundle, ctx.principal);
-      if (!result.unchanged) {
-        if ((await repos.properties.get('VERSION_CLEANUP_ENABLED')) === 'TRUE') {
-          await repos.versions.cleanup(Number(await repos.properties.get('MAX_PROJECT_VERSIONS')));
-        }
-        changed();
-      }
-      return result;
+      return deploy(input.folderName, input.bundle, ctx.principal);
+    },
+    'project.deployFiles': async (input, ctx) => {
+      // Read as `scaleout deploy DIR` reads a folder; stored only with no problem and not validateOnly.
+      const { bundle, problems, projectName, packageNames } = loadProjectFiles(input.files);
+      const deployed =
+        bundle && !input.validateOnly ? await deploy(input.folderName, bundle, ctx.principal) : null;
+      return { problems, projectName, packageNames, deployed };
     },
     'project.versions': async (input) => ({
       versions: await repos.versions.list(input.folderName, input.projectName),
