@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionRow } from '../../master-core/protocol/api';
-import {
-  applySnapshot,
-  isStoppable,
-  patchPage,
-  selectedOnPage,
-  stoppableSelection,
-  stopSummary,
-  upsertExecution,
-} from './executionsStore';
+import { isStoppable, patchPage, selectedOnPage, stoppableSelection, stopSummary } from './executionsStore';
 
 function row(executionId: number, status = 5): ExecutionRow {
   return {
@@ -34,43 +26,6 @@ function row(executionId: number, status = 5): ExecutionRow {
     lastError: null,
   };
 }
-
-const ids = (rows: readonly ExecutionRow[]) => rows.map((r) => r.executionId);
-
-describe('upsertExecution', () => {
-  it('adds a new execution in newest-first order', () => {
-    expect(ids(upsertExecution([row(3), row(1)], row(2)))).toEqual([3, 2, 1]);
-    expect(ids(upsertExecution([row(3), row(1)], row(9)))).toEqual([9, 3, 1]);
-    expect(ids(upsertExecution([], row(4)))).toEqual([4]);
-  });
-
-  it('replaces an existing execution in place without changing the input', () => {
-    const before = [row(3), row(2, 2), row(1)];
-    const after = upsertExecution(before, row(2, 7));
-    expect(ids(after)).toEqual([3, 2, 1]);
-    expect(after[1]?.status).toBe(7);
-    expect(before[1]?.status).toBe(2);
-    expect(after).not.toBe(before);
-  });
-
-  it('keeps at most maxRows, dropping the oldest', () => {
-    expect(ids(upsertExecution([row(3), row(2)], row(4), 2))).toEqual([4, 3]);
-    expect(ids(upsertExecution([row(3), row(2)], row(1), 2))).toEqual([3, 2]);
-  });
-});
-
-describe('applySnapshot', () => {
-  it('sorts the snapshot and replays later events over it', () => {
-    const merged = applySnapshot([row(1), row(3, 2)], [row(3, 7), row(4)]);
-    expect(ids(merged)).toEqual([4, 3, 1]);
-    expect(merged[1]?.status).toBe(7);
-  });
-
-  it('lets the last event for an execution win', () => {
-    const merged = applySnapshot([row(2, 5)], [row(2, 2), row(2, 4)]);
-    expect(merged.map((r) => r.status)).toEqual([4]);
-  });
-});
 
 describe('patchPage', () => {
   it('replaces a row of the page in place and leaves the page alone for others', () => {
