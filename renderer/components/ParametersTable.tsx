@@ -1,4 +1,6 @@
 import UndoIcon from '@mui/icons-material/Undo';
+import Visibility from '@mui/icons-material/Visibility';
+import VisibilityOff from '@mui/icons-material/VisibilityOff';
 import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
 import FormHelperText from '@mui/material/FormHelperText';
@@ -11,6 +13,8 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import InputAdornment from '@mui/material/InputAdornment';
+import { useState } from 'react';
 import type { ParameterInfo } from '../../master-core/protocol/api';
 import { parameterFieldKey } from '../state/executeRequest';
 import type { FieldErrors, ParameterInput } from '../state/executeRequest';
@@ -26,9 +30,67 @@ interface ParametersTableProps {
 
 const NUMBER_TYPES = new Set(['Int32', 'Int64', 'Double']);
 
+/** What runs when the input is left empty: the server value (Configure), else the design default. */
 function defaultText(param: ParameterInfo): string {
-  if (param.defaultValue === null) return '';
+  const server = param.serverValue;
+  if (server?.kind === 'reference') return `Environment variable ${server.variableName}`;
+  if (server?.kind === 'value')
+    return `Server: ${param.sensitive || server.value === null ? '********' : String(server.value)}`;
+  if (param.defaultValue === null) return param.sensitive ? '(hidden)' : '';
   return param.sensitive ? '********' : String(param.defaultValue);
+}
+
+/** A text input that hides its value (password) until the user asks to see it. */
+export function SecretTextField({
+  value,
+  onChange,
+  disabled,
+  error,
+  label,
+  testId,
+  placeholder,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  disabled: boolean;
+  error: string | undefined;
+  label: string;
+  testId: string;
+  placeholder?: string;
+}) {
+  const [shown, setShown] = useState(false);
+  return (
+    <TextField
+      type={shown ? 'text' : 'password'}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      disabled={disabled}
+      placeholder={placeholder}
+      error={error !== undefined}
+      helperText={error}
+      fullWidth
+      margin="none"
+      autoComplete="new-password"
+      slotProps={{
+        htmlInput: { 'aria-label': label, 'data-testid': testId },
+        input: {
+          endAdornment: (
+            <InputAdornment position="end">
+              <IconButton
+                size="small"
+                onClick={() => setShown((s) => !s)}
+                aria-label={shown ? `Hide ${label}` : `Show ${label}`}
+                aria-pressed={shown}
+                data-testid={`${testId}-show`}
+              >
+                {shown ? <VisibilityOff fontSize="inherit" /> : <Visibility fontSize="inherit" />}
+              </IconButton>
+            </InputAdornment>
+          ),
+        },
+      }}
+    />
+  );
 }
 
 function defaultChecked(param: ParameterInfo): boolean {
@@ -78,9 +140,26 @@ function ParameterValueInput({ target, param, input, error, disabled, onChange }
       </Box>
     );
   }
-  const type = param.sensitive ? 'password' : NUMBER_TYPES.has(param.dataType) ? 'number' : 'text';
   const placeholder =
-    param.dataType === 'DateTime' ? 'YYYY-MM-DDTHH:mm:ss' : param.defaultValue === null ? '' : '(default)';
+    param.dataType === 'DateTime'
+      ? 'YYYY-MM-DDTHH:mm:ss'
+      : param.defaultValue === null && param.serverValue === null
+        ? ''
+        : '(default)';
+  if (param.sensitive) {
+    return (
+      <SecretTextField
+        value={typeof input === 'string' ? input : ''}
+        onChange={onChange}
+        disabled={disabled}
+        error={error}
+        label={param.name}
+        testId={testId}
+        placeholder={placeholder}
+      />
+    );
+  }
+  const type = NUMBER_TYPES.has(param.dataType) ? 'number' : 'text';
   return (
     <TextField
       type={type}
@@ -92,12 +171,13 @@ function ParameterValueInput({ target, param, input, error, disabled, onChange }
       helperText={error}
       fullWidth
       margin="none"
-      autoComplete={param.sensitive ? 'new-password' : 'off'}
+      autoComplete="off"
       slotProps={{
         htmlInput: {
           'aria-label': param.name,
           'data-testid': testId,
           ...(type === 'number' ? { step: 'any' } : {}),
+          ...(param.dataType === 'Decimal' ? { inputMode: 'decimal' } : {}),
         },
       }}
     />
@@ -131,13 +211,21 @@ export function ParametersTable({ target, values, errors, disabled, onChange }: 
             <TableCell title={param.description || undefined}>
               {param.name}
               {param.required && (
-                <Box component="span" sx={{ color: 'error.main', ml: 0.25 }} aria-label="required">
+                <Box
+                  component="span"
+                  sx={{ color: 'error.main', ml: 0.25 }}
+                  title="Required"
+                  aria-label="required"
+                >
                   *
                 </Box>
               )}
             </TableCell>
             <TableCell>{param.reference.startsWith('$Project::') ? 'Project' : 'Package'}</TableCell>
-            <TableCell>{param.dataType}</TableCell>
+            <TableCell>
+              {param.dataType}
+              {param.sensitive ? ' (sensitive)' : ''}
+            </TableCell>
             <TableCell>
               <ParameterValueInput
                 target={target}

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ParameterInfo } from '../../master-core/protocol/api';
 import {
+  advancedFieldKey,
   buildExecutionRequests,
+  connectionFieldKey,
+  errorsOfTarget,
   fieldKeyForApiError,
   initialExecuteForm,
+  missingSummary,
+  normalizeTags,
+  packageOptions,
   parameterFieldKey,
   parseParameterInput,
-  parseTags,
+  withAdvancedForAll,
+  withConnectionOverride,
+  withPackageOptions,
   withParameterInput,
 } from './executeRequest';
 import type { ExecuteFormState } from './executeRequest';
@@ -27,7 +35,7 @@ function param(
     description: '',
     serverValue: null,
     ...extra,
-  } as ParameterInfo;
+  };
 }
 
 const target: ExecuteTarget = {
@@ -38,66 +46,86 @@ const target: ExecuteTarget = {
   projectParameters: [
     param('$Project::Env', 'String', { defaultValue: 'dev' }),
     param('$Project::Conn', 'String'),
+    param('$Project::Secret', 'String', { sensitive: true }),
   ],
   packageParameters: [
     param('$Package::Days', 'Int32'),
     param('$Package::Full', 'Boolean', { defaultValue: false }),
     param('$Package::Day', 'DateTime', { required: true }),
   ],
+  projectConnectionManagers: [{ name: 'Warehouse', type: 'postgresql', description: '' }],
+  packageConnectionManagers: [{ name: 'Out', type: 'flatFile', description: '' }],
 };
-const other: ExecuteTarget = { ...target, key: 'F/P/Other', packageName: 'Other', packageParameters: [] };
+const other: ExecuteTarget = {
+  ...target,
+  key: 'G/Q/Other',
+  folderName: 'G',
+  projectName: 'Q',
+  packageName: 'Other',
+  packageParameters: [],
+};
 
 const form = (patch: Partial<ExecuteFormState>): ExecuteFormState => ({ ...initialExecuteForm(), ...patch });
 
 describe('buildExecutionRequests', () => {
-  it('builds one input per package with only the filled parameters', () => {
-    const result = buildExecutionRequests(
-      [target, other],
-      form({
-        values: {
-          'F/P/Load': {
-            '$Project::Conn': '',
-            '$Package::Days': ' 7 ',
-            '$Package::Full': true,
-            '$Package::Day': '2026-01-31',
-          },
-        },
-        retryCount: '2',
-        priority: '-5',
-        loggingLevel: 3,
-        timeoutSeconds: '1.5',
-        machineMode: 'workers',
-        selectedWorkers: ['w1', 'w2', 'w1'],
-      }),
-    );
+  it('builds one input per package with only what was set, overrides typed, sensitive keys listed', () => {
+    let f = form({ machineMode: 'workers', selectedWorkers: ['w1', 'w2', 'w1'] });
+    f = withParameterInput(f, target.key, '$Package::Days', ' 7 ');
+    f = withParameterInput(f, target.key, '$Package::Full', true);
+    f = withParameterInput(f, target.key, '$Package::Day', '2026-01-31');
+    f = withParameterInput(f, target.key, '$Project::Secret', 's3');
+    f = withConnectionOverride(f, target.key, 'CM.Warehouse.Password', 'pw');
+    f = withConnectionOverride(f, target.key, 'CM.Out.ColumnNamesInFirstDataRow', 'false');
+    f = withPackageOptions(f, target.key, {
+      referenceId: 4,
+      retryCount: '2',
+      priority: '-5',
+      loggingLevel: 3,
+      timeoutSeconds: '1.5',
+      maxQueueWaitSeconds: '600',
+    });
+    f = withParameterInput(f, other.key, '$Package::Day', 'x'); // not a parameter of Other: ignored
+    const result = buildExecutionRequests([target, { ...other, packageParameters: [] }], f);
     expect(result).toEqual({
       ok: true,
       requests: [
         {
           targetKey: 'F/P/Load',
+          sensitiveKeys: ['$Project::Secret', 'CM.Warehouse.Password'],
           input: {
             folderName: 'F',
             projectName: 'P',
             packageName: 'Load',
-            parameters: { '$Package::Days': 7, '$Package::Full': true, '$Package::Day': '2026-01-31' },
+            parameters: {
+              '$Project::Secret': 's3',
+              '$Package::Days': 7,
+              '$Package::Full': true,
+              '$Package::Day': '2026-01-31',
+              'CM.Warehouse.Password': 'pw',
+              'CM.Out.ColumnNamesInFirstDataRow': false,
+            },
+            referenceId: 4,
             retryCount: 2,
             priority: -5,
             loggingLevel: 3,
             timeoutMs: 1500,
+            maxQueueWaitMs: 600_000,
             targeting: { kind: 'workers', names: ['w1', 'w2'] },
           },
         },
         {
-          targetKey: 'F/P/Other',
+          targetKey: 'G/Q/Other',
+          sensitiveKeys: [],
           input: {
-            folderName: 'F',
-            projectName: 'P',
+            folderName: 'G',
+            projectName: 'Q',
             packageName: 'Other',
             parameters: {},
-            retryCount: 2,
-            priority: -5,
-            loggingLevel: 3,
-            timeoutMs: 1500,
+            retryCount: 0,
+            priority: 0,
+            loggingLevel: 1,
+            timeoutMs: null,
+            maxQueueWaitMs: null,
             targeting: { kind: 'workers', names: ['w1', 'w2'] },
           },
         },
@@ -105,108 +133,110 @@ describe('buildExecutionRequests', () => {
     });
   });
 
-  it('uses the defaults: no retries, priority 0, Basic logging, no timeout, any worker', () => {
-    const result = buildExecutionRequests([other], initialExecuteForm());
-    expect(result.ok && result.requests[0]?.input).toMatchObject({
-      retryCount: 0,
-      priority: 0,
-      loggingLevel: 1,
-      timeoutMs: null,
-      targeting: { kind: 'any' },
-    });
-  });
-
-  it('names each bad field', () => {
-    const result = buildExecutionRequests(
-      [target],
-      form({
-        values: { 'F/P/Load': { '$Package::Days': '1.5' } },
-        retryCount: '101',
-        priority: 'x',
-        timeoutSeconds: '0',
-        machineMode: 'tags',
-        tagsText: ' , ',
-      }),
-    );
+  it('refuses, listing every missing required parameter by package and every bad field', () => {
+    const second: ExecuteTarget = {
+      ...other,
+      packageParameters: [param('$Package::Region', 'String', { required: true })],
+    };
+    let f = form({ machineMode: 'tags', tags: [' ', ''] });
+    f = withParameterInput(f, target.key, '$Package::Days', '7.5');
+    f = withConnectionOverride(f, target.key, 'CM.Out.Encoding', 'ebcdic');
+    f = withConnectionOverride(f, target.key, 'CM.Gone.ConnectionString', 'x');
+    f = withPackageOptions(f, target.key, { retryCount: '101', maxQueueWaitSeconds: '-1' });
+    const result = buildExecutionRequests([target, second], f);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual({
-      [parameterFieldKey('F/P/Load', '$Package::Days')]: '$Package::Days: expected a whole number (Int32)',
-      [parameterFieldKey('F/P/Load', '$Package::Day')]: '$Package::Day is required',
-      retryCount: 'Retry count must be a whole number from 0 to 100',
-      priority: 'Priority must be a whole number from -1000 to 1000',
-      timeoutSeconds: 'Timeout must be a positive number of seconds',
       targeting: 'Enter at least one tag',
+      [parameterFieldKey(target.key, '$Package::Days')]: '$Package::Days: expected a whole number (Int32)',
+      [parameterFieldKey(target.key, '$Package::Day')]: '$Package::Day is required',
+      [parameterFieldKey(second.key, '$Package::Region')]: '$Package::Region is required',
+      [connectionFieldKey(target.key, 'CM.Out.Encoding')]:
+        'CM.Out.Encoding: must be one of utf8, utf16le, latin1, ascii',
+      [connectionFieldKey(target.key, 'CM.Gone.ConnectionString')]:
+        'CM.Gone.ConnectionString: the package has no such connection manager property',
+      [advancedFieldKey(target.key, 'retryCount')]: 'Retry count must be a whole number from 0 to 100',
+      [advancedFieldKey(target.key, 'maxQueueWaitSeconds')]:
+        'Maximum queue wait must be a positive number of seconds',
     });
+    expect(missingSummary(result.missing)).toBe(
+      'Required parameters without a value: Load: $Package::Day; Other: $Package::Region',
+    );
+    expect(errorsOfTarget(result.errors, second.key)).toEqual([
+      parameterFieldKey(second.key, '$Package::Region'),
+    ]);
   });
 
-  it('asks for a worker when "Selected workers" has none', () => {
-    const result = buildExecutionRequests([other], form({ machineMode: 'workers' }));
-    expect(result).toEqual({ ok: false, errors: { targeting: 'Select at least one worker' } });
+  it('takes a required parameter as set by a server value or, with an environment chosen, by a variable', () => {
+    const t: ExecuteTarget = {
+      ...other,
+      packageParameters: [
+        param('$Package::A', 'String', { required: true, serverValue: { kind: 'value', value: 'x' } }),
+        param('$Package::B', 'String', {
+          required: true,
+          serverValue: { kind: 'reference', variableName: 'Bv' },
+        }),
+      ],
+    };
+    const without = buildExecutionRequests([t], form({}));
+    expect(without.ok).toBe(false);
+    if (!without.ok)
+      expect(without.errors[parameterFieldKey(t.key, '$Package::B')]).toBe(
+        '$Package::B is required; it takes environment variable Bv: choose an environment or enter a value',
+      );
+    expect(buildExecutionRequests([t], withPackageOptions(form({}), t.key, { referenceId: 1 })).ok).toBe(
+      true,
+    );
   });
 });
 
 describe('parseParameterInput', () => {
-  it('converts by data type', () => {
-    expect(parseParameterInput(param('$Package::A', 'Int64'), '9007199254740991')).toEqual({
+  it('reads each data type and names the parameter when a value does not fit', () => {
+    expect(parseParameterInput(param('$Package::N', 'Int64'), '9007199254740991')).toEqual({
       value: 9007199254740991,
     });
-    expect(parseParameterInput(param('$Package::A', 'Int64'), '9007199254740993').error).toMatch(/Int64/);
-    expect(parseParameterInput(param('$Package::A', 'Int32'), '2147483648').error).toMatch(/Int32/);
-    expect(parseParameterInput(param('$Package::A', 'Double'), '-2.5e3')).toEqual({ value: -2500 });
-    expect(parseParameterInput(param('$Package::A', 'Decimal'), '12.50')).toEqual({ value: '12.50' });
-    expect(parseParameterInput(param('$Package::A', 'Decimal'), '1e3').error).toMatch(/decimal/);
-    expect(parseParameterInput(param('$Package::A', 'DateTime'), 'soon').error).toMatch(/date/);
-    expect(parseParameterInput(param('$Package::A', 'String'), '  padded ')).toEqual({ value: '  padded ' });
-    expect(parseParameterInput(param('$Package::A', 'Boolean'), false)).toEqual({ value: false });
-  });
-
-  it('leaves an empty input to the default, unless a required parameter has none', () => {
+    expect(parseParameterInput(param('$Package::N', 'Int32'), '3000000000').error).toBe(
+      '$Package::N: out of the Int32 range',
+    );
+    expect(parseParameterInput(param('$Package::D', 'Decimal'), '12.50')).toEqual({ value: '12.50' });
+    expect(parseParameterInput(param('$Package::D', 'Double'), 'abc').error).toBe(
+      '$Package::D: expected a number',
+    );
+    expect(parseParameterInput(param('$Package::B', 'Boolean'), 'YES')).toEqual({ value: true });
+    expect(parseParameterInput(param('$Package::S', 'String'), '  keep  ')).toEqual({ value: '  keep  ' });
     expect(
-      parseParameterInput(param('$Package::A', 'String', { required: true, defaultValue: 'x' }), ''),
+      parseParameterInput(param('$Package::S', 'String', { required: true, sensitive: true }), ''),
     ).toEqual({});
-    expect(parseParameterInput(param('$Package::A', 'String', { required: true }), undefined)).toEqual({
-      error: '$Package::A is required',
-    });
   });
 });
 
-describe('parseTags', () => {
-  it('splits, trims and drops empty and repeated tags', () => {
-    expect(parseTags(' gpu, linux ,,GPU, ')).toEqual(['gpu', 'linux']);
+describe('form updates', () => {
+  it('sets and clears inputs, and copies one package’s Advanced page to all', () => {
+    let f = withParameterInput(initialExecuteForm(), 'a', '$Package::X', '1');
+    f = withParameterInput(f, 'a', '$Package::X', '');
+    expect(packageOptions(f, 'a').values).toEqual({});
+    f = withConnectionOverride(f, 'a', 'CM.Db.ConnectionString', 'x');
+    expect(packageOptions(f, 'a').connections).toEqual({ 'CM.Db.ConnectionString': 'x' });
+    f = withPackageOptions(f, 'a', { priority: '9', loggingLevel: 3, timeoutSeconds: '60' });
+    f = withAdvancedForAll(f, 'a', ['a', 'b']);
+    expect(packageOptions(f, 'b')).toMatchObject({ priority: '9', loggingLevel: 3, timeoutSeconds: '60' });
+    expect(packageOptions(f, 'b').connections).toEqual({});
+    expect(normalizeTags(['linux', ' Linux ', 'gpu,ssd', ''])).toEqual(['linux', 'gpu', 'ssd']);
   });
 });
 
 describe('fieldKeyForApiError', () => {
-  it('maps parameter fields, whatever their case or prefix', () => {
-    expect(fieldKeyForApiError(target, 'parameters.$Package::Days')).toBe(
-      parameterFieldKey('F/P/Load', '$Package::Days'),
+  it('maps the master’s field names to the form’s inputs', () => {
+    expect(fieldKeyForApiError(target, 'parameters.$Package::Day')).toBe(
+      parameterFieldKey(target.key, '$Package::Day'),
     );
-    expect(fieldKeyForApiError(target, '$project::env')).toBe(parameterFieldKey('F/P/Load', '$Project::Env'));
-    expect(fieldKeyForApiError(target, 'parameters.Conn')).toBe(
-      parameterFieldKey('F/P/Load', '$Project::Conn'),
+    expect(fieldKeyForApiError(target, 'env')).toBe(parameterFieldKey(target.key, '$Project::Env'));
+    expect(fieldKeyForApiError(target, 'parameters.CM.Warehouse.Password')).toBe(
+      connectionFieldKey(target.key, 'CM.Warehouse.Password'),
     );
-  });
-
-  it('maps the shared options and ignores the rest', () => {
-    expect(fieldKeyForApiError(target, 'timeoutMs')).toBe('timeoutSeconds');
-    expect(fieldKeyForApiError(target, 'targeting.names.0')).toBe('targeting');
-    expect(fieldKeyForApiError(target, 'folderName')).toBeUndefined();
-    expect(fieldKeyForApiError(target, 'constructor')).toBeUndefined();
+    expect(fieldKeyForApiError(target, 'timeoutMs')).toBe(advancedFieldKey(target.key, 'timeoutSeconds'));
+    expect(fieldKeyForApiError(target, 'targeting.names')).toBe('targeting');
+    expect(fieldKeyForApiError(target, 'parameters.Nope')).toBeUndefined();
     expect(fieldKeyForApiError(target, undefined)).toBeUndefined();
-  });
-});
-
-describe('withParameterInput', () => {
-  it('sets and clears one input without touching the others', () => {
-    const start = initialExecuteForm();
-    const set = withParameterInput(start, 'F/P/Load', '$Package::Days', '3');
-    expect(set.values).toEqual({ 'F/P/Load': { '$Package::Days': '3' } });
-    expect(start.values).toEqual({});
-    const unchecked = withParameterInput(set, 'F/P/Load', '$Package::Full', false);
-    expect(unchecked.values['F/P/Load']).toEqual({ '$Package::Days': '3', '$Package::Full': false });
-    expect(withParameterInput(unchecked, 'F/P/Load', '$Package::Days', '').values['F/P/Load']).toEqual({
-      '$Package::Full': false,
-    });
   });
 });

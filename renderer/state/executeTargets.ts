@@ -1,4 +1,4 @@
-import type { FolderInfo, ParameterInfo } from '../../master-core/protocol/api';
+import type { ConnectionManagerInfo, FolderInfo, ParameterInfo } from '../../master-core/protocol/api';
 import type { CatalogPath } from './catalogTree';
 
 /** One package the Execute dialog will submit, with the parameters it can set. */
@@ -10,7 +10,31 @@ export interface ExecuteTarget {
   packageName: string;
   projectParameters: ParameterInfo[];
   packageParameters: ParameterInfo[];
+  projectConnectionManagers: ConnectionManagerInfo[];
+  packageConnectionManagers: ConnectionManagerInfo[];
 }
+
+/** A connection manager the package runs with, and whose it is. */
+export interface TargetConnectionManager extends ConnectionManagerInfo {
+  scope: 'Project' | 'Package';
+}
+
+/**
+ * The connection managers a package runs with: the project's and its own, the package's winning
+ * when both have one of the same name (as the engine does). Sorted by name.
+ */
+export function connectionManagersOf(target: ExecuteTarget): TargetConnectionManager[] {
+  const byName = new Map<string, TargetConnectionManager>();
+  for (const cm of target.projectConnectionManagers)
+    byName.set(cm.name.toLowerCase(), { ...cm, scope: 'Project' });
+  for (const cm of target.packageConnectionManagers)
+    byName.set(cm.name.toLowerCase(), { ...cm, scope: 'Package' });
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** "folder/project": the key of a project, for its environment references. */
+export const projectKeyOf = (target: Pick<ExecuteTarget, 'folderName' | 'projectName'>) =>
+  `${target.folderName}/${target.projectName}`;
 
 const same = (a: string, b: string | undefined) => b !== undefined && a.toLowerCase() === b.toLowerCase();
 
@@ -39,6 +63,8 @@ export function targetsForPaths(
             packageName: pkg.name,
             projectParameters: project.parameters,
             packageParameters: pkg.parameters,
+            projectConnectionManagers: project.connectionManagers ?? [],
+            packageConnectionManagers: pkg.connectionManagers ?? [],
           });
         }
       }
