@@ -61,6 +61,18 @@ describe('connection manager overrides in execution.create parameters', () => {
     expect(resolved.find((p) => p.reference === '$Project::Env')?.value).toBe('dev');
   });
 
+  it('also take the form execution.parameters rows give ($Project::CM.X.P), the manager deciding the scope', () => {
+    const resolved = resolve({ '$Package::CM.Warehouse.UserName': 'etl' }).filter((p) =>
+      p.reference.startsWith('CM.'),
+    );
+    expect(resolved).toEqual([
+      expect.objectContaining({ reference: 'CM.Warehouse.UserName', objectType: 20, value: 'etl' }),
+    ]);
+    expect(() => resolve({ '$Project::CM.Nope.Password': 'x' })).toThrow(
+      expect.objectContaining({ field: 'parameters.$Project::CM.Nope.Password' }),
+    );
+  });
+
   it('marks a ConnectionString sensitive when it carries a password', () => {
     const [cs] = resolve({ 'CM.Warehouse.ConnectionString': 'postgres://u:secret@h/db' }).filter((p) =>
       p.reference.startsWith('CM.'),

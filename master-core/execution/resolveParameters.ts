@@ -107,6 +107,9 @@ export interface ResolveInput {
   environment?: { name: string; variables: ReadonlyMap<string, EnvironmentVariable> } | null;
 }
 
+/** "CM.X.P" as given, or as execution.parameters rows name it ("$Project::CM.X.P", "$Package::CM.X.P"). */
+const overrideKeyOf = (key: string) => key.replace(/^\$(Project|Package)::/i, '');
+
 function suppliedByReference(
   scopes: readonly ParameterScope[],
   supplied: Readonly<Record<string, ParameterValue>>,
@@ -120,7 +123,7 @@ function suppliedByReference(
     const reference = key.startsWith('$')
       ? key.toLowerCase()
       : [`$package::${key}`, `$project::${key}`].map((k) => k.toLowerCase()).find((k) => known.has(k));
-    if ((!reference || !known.has(reference)) && isOverrideKey(key)) {
+    if ((!reference || !known.has(reference)) && isOverrideKey(overrideKeyOf(key))) {
       overrides.push([key, value]);
       continue;
     }
@@ -150,7 +153,7 @@ function resolveOverride(
       field: `parameters.${key}`,
     });
   };
-  const parsed = parseOverrideKey(key) ?? fail('write it CM.<ConnectionManager>.<Property>');
+  const parsed = parseOverrideKey(overrideKeyOf(key)) ?? fail('write it CM.<ConnectionManager>.<Property>');
   const ordered = [...scopes].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'Package' ? -1 : 1));
   const managers = ordered.flatMap((s) =>
     (s.connectionManagers ?? []).map((cm) => ({ ...cm, scope: s.scope })),
