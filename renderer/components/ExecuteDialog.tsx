@@ -60,7 +60,7 @@ const PAGES: { page: Page; label: string }[] = [
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * "Execute Package in Scale Out": per package (from any folders and projects) its Parameters,
+ * SSIS's "Execute Package In Scale Out": per package (from any folders and projects) its Parameters,
  * Connection Managers, environment and Advanced options; one Machine Selection for all; a Script
  * of the same executions; OK creates one execution per package and keeps the dialog open with
  * the packages that failed, naming why.
@@ -186,7 +186,7 @@ export function ExecuteDialog({ targets, workers, onClose, onCreated }: ExecuteD
         data-testid="execute-dialog"
         aria-labelledby="execute-dialog-title"
       >
-        <DialogTitle id="execute-dialog-title">Execute Package in Scale Out</DialogTitle>
+        <DialogTitle id="execute-dialog-title">Execute Package In Scale Out</DialogTitle>
         <DialogContent dividers>
           {createdList.length > 0 && (
             <Alert severity="success" sx={{ mb: 1 }} data-testid="execute-created">
