@@ -324,9 +324,16 @@ describe('ExecuteDialog', () => {
     );
   });
 
-  it('says when a package has no connection managers, and when there are no packages', async () => {
+  it('says when a package has no connection managers', async () => {
     show([report]);
     await userEvent.click(screen.getByTestId('execute-tab-connections'));
     expect(screen.getByText('This package and its project have no connection managers.')).toBeTruthy();
+  });
+
+  it('says when there are no packages to run, with OK and Script off', () => {
+    show([]);
+    expect(screen.getByText('There are no packages to run here.')).toBeTruthy();
+    expect((screen.getByTestId('execute-ok') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('execute-script') as HTMLButtonElement).disabled).toBe(true);
   });
 });
