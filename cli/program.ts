@@ -64,7 +64,7 @@ export function buildProgram(): Command {
     .description('run <folder>/<project>/<package> in Scale Out')
     .option(
       '--param <name=value>',
-      'parameter value (repeatable; NAME, $Package::NAME or $Project::NAME)',
+      'parameter value (repeatable; NAME, $Package::NAME or $Project::NAME; CM.<Manager>.<Property> overrides a connection manager property)',
       repeat,
       [],
     )

@@ -39,7 +39,7 @@ test.afterAll(async () => {
 async function open(page: Page): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 880 });
   await page.goto(`${master.consoleUrl}/#token=${master.consoleToken}`);
-  await expect(page.getByTestId('connection-status')).toContainText('live updates on');
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-connected', 'true');
 }
 
 /** Saves the page in the light and the dark scheme (the console follows the system's until chosen). */
@@ -177,7 +177,7 @@ test('disabling a worker changes the preview and the queue explanation; draining
   await page.getByRole('menuitem', { name: /Execute in Scale Out/ }).click();
   await page.getByTestId('machine-workers').check();
   await page.getByTestId('machine-worker-etl-02').check();
-  await expect(page.getByTestId('machine-preview-summary')).toContainText('0 of 1');
+  await expect(page.getByTestId('machine-preview-summary')).toContainText('0 of 2 workers eligible');
   await expect(page.getByTestId('machine-preview-etl-02')).toContainText('disabled');
   await page.getByTestId('execute-ok').click();
   const [queued] = idsFrom(await page.getByTestId('execute-result').textContent());
