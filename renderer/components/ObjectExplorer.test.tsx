@@ -20,7 +20,12 @@ const folders: FolderInfo[] = [
 ];
 
 function renderExplorer(handlers: FakeHandlers = {}) {
-  const props = { onExecute: vi.fn(), onOpenWorkers: vi.fn(), onRefresh: vi.fn() };
+  const props = {
+    onExecute: vi.fn(),
+    onOpenWorkers: vi.fn(),
+    onRefresh: vi.fn(),
+    onShowExecutions: vi.fn(),
+  };
   const result = renderWithApi(
     <ObjectExplorer folders={folders} workers={[]} errors={[]} {...props} />,
     handlers,
@@ -45,7 +50,9 @@ describe('ObjectExplorer context menus', () => {
       'Configure...',
       'Versions...',
       'Deploy Project...',
+      'Reports > All Executions',
       'Delete',
+      'Properties',
       'Refresh',
     ]);
   });
@@ -59,7 +66,9 @@ describe('ObjectExplorer context menus', () => {
       'Execute in Scale Out... (2 packages)',
       'Deploy Project...',
       'Create Environment...',
+      'Reports > All Executions',
       'Delete',
+      'Properties',
       'Refresh',
     ]);
     await userEvent.keyboard('{Escape}');
@@ -74,6 +83,35 @@ describe('ObjectExplorer context menus', () => {
     fireEvent.contextMenu(screen.getByTestId('tree-package-Sales/Load/a.pkg'));
     await userEvent.click(screen.getByTestId('menu-execute'));
     expect(onExecute).toHaveBeenCalledWith([{ folder: 'Sales', project: 'Load', package: 'a.pkg' }]);
+  });
+
+  it('opens the All Executions report on a folder, a project and a package', async () => {
+    const { onShowExecutions } = renderExplorer();
+    for (const testId of ['tree-folder-Sales', 'tree-project-Sales/Load', 'tree-package-Sales/Load/a.pkg']) {
+      fireEvent.contextMenu(screen.getByTestId(testId));
+      await userEvent.click(screen.getByTestId('menu-report-all-executions'));
+      await waitFor(() => expect(screen.queryByRole('menu')).toBeNull());
+    }
+    expect(onShowExecutions.mock.calls).toEqual([
+      [{ folder: 'Sales' }],
+      [{ folder: 'Sales', project: 'Load' }],
+      [{ folder: 'Sales', project: 'Load', package: 'a.pkg' }],
+    ]);
+  });
+
+  it('leaves the report out when there is no All Executions tab to show it', () => {
+    renderWithApi(
+      <ObjectExplorer
+        folders={folders}
+        workers={[]}
+        errors={[]}
+        onExecute={vi.fn()}
+        onOpenWorkers={vi.fn()}
+        onRefresh={vi.fn()}
+      />,
+    );
+    fireEvent.contextMenu(screen.getByTestId('tree-package-Sales/Load/a.pkg'));
+    expect(menuLabels()).toEqual(['Execute in Scale Out...', 'Configure...', 'Properties', 'Refresh']);
   });
 
   it('creates a folder from the SSISDB menu and refreshes the tree', async () => {
@@ -172,6 +210,7 @@ describe('ObjectExplorer context menus', () => {
       'project.references': () => ({ references: [] }),
       'environment.list': () => ({ environments: [{ name: 'Prod', description: '', variables: [] }] }),
       'property.list': () => ({ properties: [] }),
+      'catalog.tree': () => ({ folders }),
     });
     const open = async (testId: string | HTMLElement, item: string, dialog: string, close: string) => {
       fireEvent.contextMenu(typeof testId === 'string' ? screen.getByTestId(testId) : testId);
@@ -184,6 +223,7 @@ describe('ObjectExplorer context menus', () => {
     await open('tree-package-Sales/Load/a.pkg', 'configure', 'configure-dialog', 'configure-close');
     await open('tree-environment-Ops/Prod', 'properties', 'environment-dialog', 'environment-close');
     await open(screen.getByText('SSISDB'), 'properties', 'properties-dialog', 'properties-cancel');
+    await open('tree-folder-Finance', 'properties', 'object-properties-dialog', 'object-properties-close');
     await open('tree-folder-Finance', 'deploy', 'deploy-dialog', 'deploy-close');
   });
 });

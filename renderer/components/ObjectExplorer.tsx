@@ -29,6 +29,8 @@ interface ObjectExplorerProps {
   onExecute: (paths: CatalogPath[]) => void;
   onOpenWorkers: () => void;
   onRefresh: () => void;
+  /** Reports > All Executions: show the All Executions tab filtered to this folder, project or package. */
+  onShowExecutions?: (path: CatalogPath) => void;
 }
 
 interface ContextMenuState {
@@ -46,7 +48,8 @@ const isWorkersNode = (node: TreeNode) => node.kind === 'workers' || node.kind =
 /**
  * SSMS's Object Explorer: the catalog and the Scale Out workers. Each node has a context menu
  * (right-click, Shift+F10 or the context menu key) with what SSMS offers there: Execute in Scale
- * Out, Deploy Project, Configure, Versions, environments, catalog properties, Delete.
+ * Out, Deploy Project, Configure, Versions, environments, Reports > All Executions, Properties,
+ * Delete.
  */
 export function ObjectExplorer({
   folders,
@@ -55,6 +58,7 @@ export function ObjectExplorer({
   onExecute,
   onOpenWorkers,
   onRefresh,
+  onShowExecutions,
 }: ObjectExplorerProps) {
   const roots = useMemo(() => [buildCatalogTree(folders), buildScaleOutTree(workers)], [folders, workers]);
   const index = useMemo(() => indexTree(roots), [roots]);
@@ -119,6 +123,9 @@ export function ObjectExplorer({
       case 'refresh':
         onRefresh();
         return;
+      case 'showExecutions':
+        onShowExecutions?.(action.path);
+        return;
       case 'dialog':
         setDialog(action.dialog);
         return;
@@ -151,7 +158,11 @@ export function ObjectExplorer({
   const menuPaths = menu ? pathsForMenu(menu.node) : [];
   const menuPackageCount = menu?.node.path ? targetsForPaths(folders, menuPaths).length : 0;
   const menuItems: ReactElement[] = [];
-  for (const entry of menu ? menuFor(menu.node) : []) {
+  // Without a place to show executions, the report entry is left out rather than doing nothing.
+  const entries = menu
+    ? menuFor(menu.node).filter((e) => e.action.kind !== 'showExecutions' || onShowExecutions)
+    : [];
+  for (const entry of entries) {
     if (entry.dividerBefore && menuItems.length > 0) menuItems.push(<Divider key={`divider-${entry.id}`} />);
     const isExecute = entry.action.kind === 'execute';
     const action = entry.action;

@@ -35,16 +35,32 @@ const ids = (id: string) => menuFor(node(id)).map((e) => e.id);
 describe('menuFor', () => {
   it('offers SSMS’s entries on each kind of node, Refresh last', () => {
     expect(ids('ssisdb')).toEqual(['create-folder', 'deploy', 'properties', 'refresh']);
-    expect(ids('folder:Sales')).toEqual(['execute', 'deploy', 'create-environment', 'delete', 'refresh']);
+    expect(ids('folder:Sales')).toEqual([
+      'execute',
+      'deploy',
+      'create-environment',
+      'report-all-executions',
+      'delete',
+      'properties',
+      'refresh',
+    ]);
     expect(ids('project:Sales/Load')).toEqual([
       'execute',
       'configure',
       'versions',
       'deploy',
+      'report-all-executions',
       'delete',
+      'properties',
       'refresh',
     ]);
-    expect(ids('package:Sales/Load/Daily')).toEqual(['execute', 'configure', 'refresh']);
+    expect(ids('package:Sales/Load/Daily')).toEqual([
+      'execute',
+      'configure',
+      'report-all-executions',
+      'properties',
+      'refresh',
+    ]);
     expect(ids('environment:Sales/Prod')).toEqual(['properties', 'delete', 'refresh']);
     expect(ids('environments:Sales')).toEqual(['create-environment', 'refresh']);
     expect(ids('projects:Sales')).toEqual(['deploy', 'refresh']);
@@ -60,10 +76,13 @@ describe('menuFor', () => {
       { kind: 'versions', folderName: 'Sales', projectName: 'Load' },
       { kind: 'deploy', folderName: 'Sales' },
       { kind: 'deleteProject', folderName: 'Sales', projectName: 'Load' },
+      { kind: 'objectProperties', path: { folder: 'Sales', project: 'Load' } },
     ]);
     expect(dialogs('package:Sales/Load/Daily')).toEqual([
       { kind: 'configure', folderName: 'Sales', projectName: 'Load', packageName: 'Daily' },
+      { kind: 'objectProperties', path: { folder: 'Sales', project: 'Load', package: 'Daily' } },
     ]);
+    expect(dialogs('folder:Sales').at(-1)).toEqual({ kind: 'objectProperties', path: { folder: 'Sales' } });
     expect(dialogs('environment:Sales/Prod')).toEqual([
       { kind: 'environment', folderName: 'Sales', environmentName: 'Prod' },
       { kind: 'deleteEnvironment', folderName: 'Sales', environmentName: 'Prod' },
@@ -75,9 +94,33 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('puts a divider above destructive entries and Refresh, never first', () => {
+  it('opens the All Executions report on the folder, project or package it was opened on', () => {
+    const report = (id: string) => menuFor(node(id)).find((e) => e.id === 'report-all-executions');
+    expect(report('folder:Sales')).toMatchObject({
+      label: 'Reports > All Executions',
+      action: { kind: 'showExecutions', path: { folder: 'Sales' } },
+    });
+    expect(report('project:Sales/Load')?.action).toEqual({
+      kind: 'showExecutions',
+      path: { folder: 'Sales', project: 'Load' },
+    });
+    expect(report('package:Sales/Load/Daily')?.action).toEqual({
+      kind: 'showExecutions',
+      path: { folder: 'Sales', project: 'Load', package: 'Daily' },
+    });
+    for (const id of ['ssisdb', 'environment:Sales/Prod', 'projects:Sales', 'workers']) {
+      expect(report(id)).toBeUndefined();
+    }
+  });
+
+  it('puts a divider above reports, destructive entries, Properties and Refresh, never first', () => {
     const entries = menuFor(node('folder:Sales'));
-    expect(entries.filter((e) => e.dividerBefore).map((e) => e.id)).toEqual(['delete', 'refresh']);
+    expect(entries.filter((e) => e.dividerBefore).map((e) => e.id)).toEqual([
+      'report-all-executions',
+      'delete',
+      'properties',
+      'refresh',
+    ]);
     expect(menuFor(node('catalogs'))[0]?.dividerBefore).toBeFalsy();
   });
 });

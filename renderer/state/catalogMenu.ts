@@ -1,4 +1,4 @@
-import type { TreeNode } from './catalogTree';
+import type { CatalogPath, TreeNode } from './catalogTree';
 
 /** What the Object Explorer's context menu offers on each kind of node, as plain data. */
 
@@ -13,12 +13,16 @@ export type CatalogDialog =
   | { kind: 'versions'; folderName: string; projectName: string }
   | { kind: 'deleteProject'; folderName: string; projectName: string }
   | { kind: 'environment'; folderName: string; environmentName: string }
-  | { kind: 'deleteEnvironment'; folderName: string; environmentName: string };
+  | { kind: 'deleteEnvironment'; folderName: string; environmentName: string }
+  /** SSMS's read-only Properties window of a folder, project or package. */
+  | { kind: 'objectProperties'; path: CatalogPath };
 
 export type MenuAction =
   | { kind: 'execute' }
   | { kind: 'openWorkers' }
   | { kind: 'refresh' }
+  /** Reports > Standard Reports > All Executions, filtered to this folder, project or package. */
+  | { kind: 'showExecutions'; path: CatalogPath }
   | { kind: 'dialog'; dialog: CatalogDialog };
 
 export interface MenuEntry {
@@ -45,10 +49,22 @@ const refresh: MenuEntry = {
   dividerBefore: true,
 };
 
+/** SSMS's Reports > Standard Reports > All Executions, as one entry (MUI menus do not nest). */
+const allExecutions = (path: CatalogPath): MenuEntry => ({
+  id: 'report-all-executions',
+  label: 'Reports > All Executions',
+  action: { kind: 'showExecutions', path },
+  dividerBefore: true,
+});
+
+const properties = (path: CatalogPath): MenuEntry =>
+  dialog('properties', 'Properties', { kind: 'objectProperties', path }, true);
+
 /** The entries of the context menu of `node`, in SSMS's order; Refresh is always last. */
 export function menuFor(node: TreeNode): MenuEntry[] {
   const folderName = node.folderName ?? '';
   const projectName = node.path?.project ?? '';
+  const path: CatalogPath = node.path ?? { folder: folderName };
   switch (node.kind) {
     case 'ssisdb':
       return [
@@ -62,7 +78,9 @@ export function menuFor(node: TreeNode): MenuEntry[] {
         execute,
         dialog('deploy', 'Deploy Project...', { kind: 'deploy', folderName }),
         dialog('create-environment', 'Create Environment...', { kind: 'createEnvironment', folderName }),
+        allExecutions(path),
         dialog('delete', 'Delete', { kind: 'deleteFolder', folderName }, true),
+        properties(path),
         refresh,
       ];
     case 'projects':
@@ -78,7 +96,9 @@ export function menuFor(node: TreeNode): MenuEntry[] {
         dialog('configure', 'Configure...', { kind: 'configure', folderName, projectName }),
         dialog('versions', 'Versions...', { kind: 'versions', folderName, projectName }),
         dialog('deploy', 'Deploy Project...', { kind: 'deploy', folderName }),
+        allExecutions(path),
         dialog('delete', 'Delete', { kind: 'deleteProject', folderName, projectName }, true),
+        properties(path),
         refresh,
       ];
     case 'package':
@@ -90,6 +110,8 @@ export function menuFor(node: TreeNode): MenuEntry[] {
           projectName,
           packageName: node.path?.package ?? '',
         }),
+        allExecutions(path),
+        properties(path),
         refresh,
       ];
     case 'environment': {

@@ -8,6 +8,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { CreateObjectDialog } from './CreateObjectDialog';
 import { DeployProjectDialog } from './DeployProjectDialog';
 import { EnvironmentDialog } from './EnvironmentDialog';
+import { ObjectPropertiesDialog } from './ObjectPropertiesDialog';
 import { VersionsDialog } from './VersionsDialog';
 
 interface CatalogDialogHostProps {
@@ -66,6 +67,8 @@ export function CatalogDialogHost({ dialog, folders, onClose, onChanged }: Catal
       );
     case 'catalogProperties':
       return <CatalogPropertiesDialog onClose={onClose} />;
+    case 'objectProperties':
+      return <ObjectPropertiesDialog path={dialog.path} onClose={onClose} />;
     case 'versions':
       return (
         <VersionsDialog
