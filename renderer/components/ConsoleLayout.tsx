@@ -16,6 +16,8 @@ import {
 } from '../state/documentTabs';
 import type { DocumentTab } from '../state/documentTabs';
 import { targetsForPaths } from '../state/executeTargets';
+import { EMPTY_FILTERS, filtersForPath } from '../state/executionsQuery';
+import type { ExecutionFilters, ExecutionsFilterRequest } from '../state/executionsQuery';
 import { parsePaneWidth, PANE_WIDTH_KEY } from '../state/paneWidth';
 import { AppHeader } from './AppHeader';
 import { DocumentArea } from './DocumentArea';
@@ -45,6 +47,15 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
   /** What the Execute dialog runs; kept as paths so a redeploy while it is open shows new parameters. */
   const [executePaths, setExecutePaths] = useState<CatalogPath[] | null>(null);
   const [createdNotice, setCreatedNotice] = useState<string | null>(null);
+  /**
+   * All Executions' filters, kept here so they survive switching tabs (only the shown tab is
+   * mounted). Reports > All Executions sets new ones under a new key; the view reports changes back
+   * under the same key.
+   */
+  const [executionsFilters, setExecutionsFilters] = useState<ExecutionsFilterRequest>({
+    key: 0,
+    filters: EMPTY_FILTERS,
+  });
 
   const executeTargets = useMemo(
     () => (executePaths ? targetsForPaths(catalog.rows, executePaths) : []),
@@ -53,6 +64,15 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
 
   const openExecution = useCallback(
     (executionId: number) => setTabs((s) => openTab(s, executionTab(executionId))),
+    [],
+  );
+  const showExecutions = useCallback((path: CatalogPath) => {
+    setExecutionsFilters((s) => ({ key: s.key + 1, filters: filtersForPath(path) }));
+    setTabs((s) => openTab(s, EXECUTIONS_TAB));
+  }, []);
+  const keepExecutionsFilters = useCallback(
+    (filters: ExecutionFilters) =>
+      setExecutionsFilters((s) => (s.filters === filters ? s : { ...s, filters })),
     [],
   );
   const openScaleOutManager = useCallback(() => setTabs((s) => openTab(s, SCALE_OUT_MANAGER_TAB)), []);
@@ -77,7 +97,13 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
   const renderTab = (tab: DocumentTab) => {
     switch (tab.kind) {
       case 'executions':
-        return <ExecutionsView onOpenExecution={openExecution} />;
+        return (
+          <ExecutionsView
+            onOpenExecution={openExecution}
+            filterRequest={executionsFilters}
+            onFiltersApplied={keepExecutionsFilters}
+          />
+        );
       case 'scaleOutManager':
         return <ScaleOutManager workers={workers} onOpenWorkerHealth={openWorkerHealth} />;
       case 'workerHealth':
@@ -105,6 +131,7 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
             onExecute={setExecutePaths}
             onOpenWorkers={openScaleOutManager}
             onRefresh={refreshExplorer}
+            onShowExecutions={showExecutions}
           />
         </Box>
         <Splitter width={paneWidth} onResize={setPaneWidth} />

@@ -4,6 +4,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiOutput, ExecutionRow } from '../../master-core/protocol/api';
 import { ScaleOutError } from '../../master-core/protocol/errors';
+import { useState } from 'react';
+import { EMPTY_FILTERS, filtersForPath } from '../state/executionsQuery';
+import type { ExecutionsFilterRequest } from '../state/executionsQuery';
 import type { FakeHandlers } from '../test/fakeApiClient';
 import { renderWithApi } from '../test/renderWithApi';
 import { ExecutionsView } from './ExecutionsView';
@@ -243,5 +246,102 @@ describe('ExecutionsView (All Executions)', () => {
       .find((c) => c.getAttribute('data-field') === 'packageName' && c.closest('[data-id="6"]'));
     fireEvent.keyDown(cell!, { key: 'Enter' });
     expect(onOpenExecution).toHaveBeenLastCalledWith(6);
+  });
+
+  it('starts with the filters it is asked for: the first request is already filtered', async () => {
+    const onFiltersApplied = vi.fn();
+    const { api } = renderWithApi(
+      <ExecutionsView
+        onOpenExecution={vi.fn()}
+        filterDelayMs={0}
+        liveRefreshMs={0}
+        filterRequest={{ key: 1, filters: filtersForPath({ folder: 'Samples', project: 'HelloScaleOut' }) }}
+        onFiltersApplied={onFiltersApplied}
+      />,
+      handlers(page([execution(7)])),
+    );
+    await screen.findByTestId('status-7');
+    // Every request, the first included (a reconnect asks again), carries the filters.
+    const calls = api.callsOf('execution.list');
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls).toEqual(
+      calls.map(() => ({
+        offset: 0,
+        limit: 50,
+        sortBy: 'executionId',
+        sortDirection: 'desc',
+        folderName: 'Samples',
+        projectName: 'HelloScaleOut',
+      })),
+    );
+    expect((screen.getByTestId('executions-filter-folder') as HTMLInputElement).value).toBe('Samples');
+    expect((screen.getByTestId('executions-filter-project') as HTMLInputElement).value).toBe('HelloScaleOut');
+    expect(onFiltersApplied).toHaveBeenLastCalledWith(
+      filtersForPath({ folder: 'Samples', project: 'HelloScaleOut' }),
+    );
+  });
+
+  it('replaces its filters with a new request, at once and from the first page; the same request again still applies', async () => {
+    const onFiltersApplied = vi.fn();
+    const PACKAGE = filtersForPath({ folder: 'Samples', project: 'HelloScaleOut', package: 'Hello' });
+    /** Stands in for ConsoleLayout: "ask" sends Reports > All Executions again, "same" re-renders the same key. */
+    function Harness() {
+      const [request, setRequest] = useState<ExecutionsFilterRequest>({ key: 0, filters: EMPTY_FILTERS });
+      return (
+        <>
+          <button
+            data-testid="ask"
+            onClick={() => setRequest((r) => ({ key: r.key + 1, filters: PACKAGE }))}
+          />
+          <button data-testid="same" onClick={() => setRequest((r) => ({ ...r }))} />
+          <ExecutionsView
+            onOpenExecution={vi.fn()}
+            filterDelayMs={0}
+            liveRefreshMs={0}
+            filterRequest={request}
+            onFiltersApplied={onFiltersApplied}
+          />
+        </>
+      );
+    }
+    const { api } = renderWithApi(<Harness />, handlers(page([execution(200), execution(199)], 130)));
+    await screen.findByTestId('status-200');
+    // The operator pages on and types a search of their own...
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    fireEvent.change(screen.getByTestId('executions-search'), { target: { value: 'abc' } });
+    await waitFor(() => expect(lastList(api)?.search).toBe('abc'));
+    // ...then Reports > All Executions on a package replaces every filter and starts at page one.
+    const before = api.callsOf('execution.list').length;
+    await userEvent.click(screen.getByTestId('ask'));
+    await waitFor(() => expect(api.callsOf('execution.list').length).toBeGreaterThan(before));
+    expect(api.callsOf('execution.list').slice(before)).toEqual([
+      {
+        offset: 0,
+        limit: 50,
+        sortBy: 'executionId',
+        sortDirection: 'desc',
+        folderName: 'Samples',
+        projectName: 'HelloScaleOut',
+        packageName: 'Hello',
+      },
+    ]);
+    expect((screen.getByTestId('executions-search') as HTMLInputElement).value).toBe('');
+    expect((screen.getByTestId('executions-filter-package') as HTMLInputElement).value).toBe('Hello');
+
+    // Clear filters clears what the request set.
+    await userEvent.click(screen.getByTestId('executions-clear-filters'));
+    await waitFor(() =>
+      expect(lastList(api)).toEqual({ offset: 0, limit: 50, sortBy: 'executionId', sortDirection: 'desc' }),
+    );
+    expect((screen.getByTestId('executions-filter-folder') as HTMLInputElement).value).toBe('');
+    await waitFor(() => expect(onFiltersApplied).toHaveBeenLastCalledWith(EMPTY_FILTERS));
+
+    // The same request under a new key applies again; re-rendering the same key does not.
+    await userEvent.click(screen.getByTestId('same'));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(lastList(api)?.folderName).toBeUndefined();
+    await userEvent.click(screen.getByTestId('ask'));
+    await waitFor(() => expect(lastList(api)?.packageName).toBe('Hello'));
+    expect((screen.getByTestId('executions-filter-folder') as HTMLInputElement).value).toBe('Samples');
   });
 });

@@ -22,7 +22,7 @@ import {
   PAGE_SIZE_OPTIONS,
   SORTABLE_FIELDS,
 } from '../state/executionsQuery';
-import type { ExecutionFilters } from '../state/executionsQuery';
+import type { ExecutionFilters, ExecutionsFilterRequest } from '../state/executionsQuery';
 import { selectedOnPage, stoppableSelection, stopSummary } from '../state/executionsStore';
 import type { StopFailure } from '../state/executionsStore';
 import { DurationText } from './DurationText';
@@ -37,6 +37,13 @@ interface ExecutionsViewProps {
   filterDelayMs?: number;
   /** At most one live refresh of the page per this many milliseconds. */
   liveRefreshMs?: number;
+  /**
+   * Filters to show (Reports > All Executions in the Object Explorer). They replace the bar's
+   * filters when the view mounts and whenever `key` changes; typing afterwards changes them as usual.
+   */
+  filterRequest?: ExecutionsFilterRequest | null;
+  /** The filters in force changed (after typing pauses, a clear or a request). */
+  onFiltersApplied?: (filters: ExecutionFilters) => void;
 }
 
 const EMPTY_SELECTION: GridRowSelectionModel = { type: 'include', ids: new Set() };
@@ -122,18 +129,34 @@ export function ExecutionsView({
   onOpenExecution,
   filterDelayMs = 300,
   liveRefreshMs = LIVE_REFRESH_MS,
+  filterRequest = null,
+  onFiltersApplied,
 }: ExecutionsViewProps) {
   const client = useApi();
   const catalog = useCatalog();
   const workers = useWorkers();
   /** What the filter bar shows; `applied` follows once typing pauses. */
-  const [filters, setFilters] = useState<ExecutionFilters>(EMPTY_FILTERS);
-  const [applied, setApplied] = useState<ExecutionFilters>(EMPTY_FILTERS);
+  const [filters, setFilters] = useState<ExecutionFilters>(() => filterRequest?.filters ?? EMPTY_FILTERS);
+  const [applied, setApplied] = useState<ExecutionFilters>(() => filterRequest?.filters ?? EMPTY_FILTERS);
+  const [requestKey, setRequestKey] = useState(filterRequest?.key);
   const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: DEFAULT_PAGE_SIZE });
   const [sortModel, setSortModel] = useState<GridSortModel>([]);
   const [selection, setSelection] = useState<GridRowSelectionModel>(EMPTY_SELECTION);
   const [stopping, setStopping] = useState(false);
   const [stopResult, setStopResult] = useState<{ summary: string; failures: StopFailure[] } | null>(null);
+
+  // A new request replaces the filters at once (no typing delay), in this render: one request, not two.
+  if (filterRequest && filterRequest.key !== requestKey) {
+    setRequestKey(filterRequest.key);
+    setFilters(filterRequest.filters);
+    setApplied(filterRequest.filters);
+    setPagination((p) => (p.page === 0 ? p : { ...p, page: 0 }));
+    setSelection(EMPTY_SELECTION);
+  }
+
+  useEffect(() => {
+    onFiltersApplied?.(applied);
+  }, [applied, onFiltersApplied]);
 
   // New filters start again at the first page, in the same render (one request, not two).
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildListInput, EMPTY_FILTERS, hasFilters } from './executionsQuery';
+import { buildListInput, EMPTY_FILTERS, filtersForPath, hasFilters } from './executionsQuery';
 import type { ExecutionFilters, GridQuery } from './executionsQuery';
 
 const NOW = Date.parse('2026-11-29T12:00:00.000Z');
@@ -112,5 +112,37 @@ describe('hasFilters', () => {
     expect(hasFilters(filters({ statuses: [4] }))).toBe(true);
     expect(hasFilters(filters({ timeRange: 'day' }))).toBe(true);
     expect(hasFilters(filters({ createdBy: 'ops' }))).toBe(true);
+  });
+});
+
+describe('filtersForPath', () => {
+  it('narrows to the folder, project and package and nothing else', () => {
+    expect(filtersForPath({ folder: 'Sales' })).toEqual(filters({ folderName: 'Sales' }));
+    expect(filtersForPath({ folder: 'Sales', project: 'Load' })).toEqual(
+      filters({ folderName: 'Sales', projectName: 'Load' }),
+    );
+    expect(filtersForPath({ folder: 'Sales', project: 'Load', package: 'Daily' })).toEqual(
+      filters({ folderName: 'Sales', projectName: 'Load', packageName: 'Daily' }),
+    );
+  });
+
+  it('becomes the execution.list input’s folderName, projectName and packageName', () => {
+    const result = buildListInput(
+      filtersForPath({ folder: 'Sales', project: 'Load', package: 'Daily' }),
+      firstPage,
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      input: {
+        offset: 0,
+        limit: 50,
+        sortBy: 'executionId',
+        sortDirection: 'desc',
+        folderName: 'Sales',
+        projectName: 'Load',
+        packageName: 'Daily',
+      },
+    });
   });
 });

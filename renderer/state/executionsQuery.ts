@@ -1,5 +1,6 @@
 import type { ApiInput } from '../../master-core/protocol/api';
 import { ExecutionStatus } from '../../master-core/protocol/codes';
+import type { CatalogPath } from './catalogTree';
 
 /**
  * The All Executions report's query as plain data: the filter bar's fields and the grid's page and
@@ -59,6 +60,25 @@ export const EMPTY_FILTERS: ExecutionFilters = {
   customTo: '',
   search: '',
 };
+
+/**
+ * Filters the All Executions tab is asked to show (Object Explorer's Reports > All Executions).
+ * A new `key` applies `filters` again, even when they are the same as the last request's.
+ */
+export interface ExecutionsFilterRequest {
+  key: number;
+  filters: ExecutionFilters;
+}
+
+/** The filters of SSMS's All Executions report opened on a folder, project or package: only those names. */
+export function filtersForPath(path: CatalogPath): ExecutionFilters {
+  return {
+    ...EMPTY_FILTERS,
+    folderName: path.folder,
+    projectName: path.project ?? '',
+    packageName: path.project === undefined ? '' : (path.package ?? ''),
+  };
+}
 
 /** Whether any filter narrows the list (an empty list then says so and offers to clear them). */
 export function hasFilters(filters: ExecutionFilters): boolean {
