@@ -14,6 +14,7 @@ describe('resolveAppPaths', () => {
       cliEntry: join(root, 'dist', 'cli.mjs'),
       sampleDirs: ['HelloScaleOut', 'Etl', 'FanOut'].map((name) => join(root, 'samples', name)),
       docsDir: join(root, 'docs'),
+      iconsDir: join(root, 'build', 'icons'),
     });
   });
 
