@@ -152,6 +152,22 @@ test('opens an execution: attempts on a timeline, its messages, its parameters',
   await expect(page.getByTestId(`parameters-${flaky}`)).toContainText('FailAttempts');
 });
 
+test('Reports > All Executions on a package shows only its executions', async ({ page }) => {
+  await open(page);
+  const [flaky, countdown, hello] = [...created].sort((a, b) => a - b);
+  expect(hello).toBeDefined();
+  await page.getByTestId('tree-package-Samples/HelloScaleOut/Countdown').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Reports > All Executions' }).click();
+  await expect(page.getByTestId('executions-filter-package')).toHaveValue('Countdown');
+  // Which of the three was Countdown depends on the order the dialog submitted them: ask the grid.
+  const rows = page.locator('[data-testid^="status-"]');
+  await expect(rows).toHaveCount(1);
+  const shown = Number((await rows.first().getAttribute('data-testid'))!.slice('status-'.length));
+  expect([flaky, countdown, hello]).toContain(shown);
+  await page.getByTestId('executions-clear-filters').click();
+  await expect(rows).toHaveCount(3);
+});
+
 test('a failing package shows its error message', async ({ page }) => {
   await open(page);
   const run = await runCli(
