@@ -1,25 +1,41 @@
-// npm run bench: measures the walking skeleton on this machine and prints one table.
-// Real parts only: an in-process master on loopback, real worker processes, real execution hosts.
-import { benchDataFlow } from './dataFlow';
+// npm run bench: every benchmark of issue 11 in one run, side by side with Celery + Redis on the
+// same machine; prints one table (seven groups, ratios), the goals with pass/short, and writes
+// bench/results/<date>.json. Real parts only: a master on loopback in this process, real worker
+// processes, real execution hosts, real catalog files. `--quick` runs fewer and smaller samples
+// (a smoke test of the bench itself; its figures are not the benchmark's).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startTestMaster } from '../master-core/test/masterFixture';
+import { defaultTimings } from '../master-core/createMaster';
 import type { ApiClient } from '../master-core/protocol/apiClient';
 import { nodeClient } from '../e2e/harness/client';
-import { ExecutionStatus, terminalStatuses } from '../master-core/protocol/codes';
-import { ProjectBundle } from '../master-core/protocol/packageFormat';
 import { startWorker } from '../e2e/harness/processes';
+import { noopBundle, slowBundle } from './bundles';
+import { benchCatalogScale, defaultCatalogScaleOptions } from './catalogScale';
+import { benchCelery } from './celery';
+import { benchDataFlow } from './dataFlow';
+import { benchFleet, defaultFleetOptions } from './fleet';
 import { hostPoolBench } from './hosts';
+import type { BenchRow } from './hosts';
 import { messageWriterThroughput } from './messageWriter';
-import { summarize } from './stats';
-import type { Summary } from './stats';
+import { goalsTable, ratio, result, resultsTable, verdict } from './table';
+import type { Goal, Group, Result } from './table';
+import { createTracker } from './tracker';
 
-const results: { name: string; unit: string; summary: Summary; note: string }[] = [];
-const record = (name: string, unit: string, samples: number[], note = '') => {
-  results.push({ name, unit, summary: summarize(samples), note });
+const quick = process.argv.includes('--quick');
+const results: Result[] = [];
+const record = (
+  group: Group,
+  row: BenchRow | { name: string; unit: string; samples: number[]; note?: string },
+) => {
+  const r = result(group, row);
+  results.push(r);
+  return r;
 };
+const find = (pattern: RegExp) => results.find((r) => pattern.test(r.name));
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function wsRoundTrip(): Promise<number[]> {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
@@ -52,82 +68,19 @@ function nodeStartup(): number[] {
   return samples;
 }
 
-const slowBundle: ProjectBundle = ProjectBundle.parse({
-  project: { name: 'Bench' },
-  packages: [
-    {
-      name: 'Slow',
-      tasks: [{ name: 'Wait', type: 'script', code: 'await new Promise((r) => setTimeout(r, 600000));' }],
-    },
-  ],
-});
-
-const noopBundle: ProjectBundle = ProjectBundle.parse({
-  project: { name: 'Bench' },
-  packages: [
-    {
-      name: 'Noop',
-      tasks: [{ name: 'Nothing', type: 'expression', expression: '@[User::Done] = TRUE' }],
-      variables: [{ name: 'Done', dataType: 'Boolean', value: false }],
-    },
-  ],
-});
-
-/**
- * One live subscription, connected before anything is submitted, that records when each execution
- * was first seen running (assigned to a worker) and finished. No event can be missed.
- */
-async function createTracker(client: ApiClient) {
-  const times = new Map<number, { started?: number; ended?: number; attempts: number }>();
-  const waiters: {
-    id: number;
-    kind: 'started' | 'ended';
-    attempts: number;
-    resolve: (ms: number) => void;
-  }[] = [];
-  const settle = () => {
-    for (const w of [...waiters]) {
-      const t = times.get(w.id);
-      const ms = t && t.attempts >= w.attempts ? t[w.kind] : undefined;
-      if (ms !== undefined) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(ms);
-      }
-    }
-  };
-  let stop: () => void = () => undefined;
-  await new Promise<void>((connected) => {
-    stop = client.subscribe(
-      (event) => {
-        if (event.type !== 'execution:changed') return;
-        const e = event.execution;
-        const now = performance.now();
-        const t = times.get(e.executionId) ?? { attempts: 0 };
-        if (e.attempts > t.attempts) {
-          t.attempts = e.attempts;
-          delete t.started;
-        }
-        if (e.status === ExecutionStatus.running || terminalStatuses.has(e.status)) t.started ??= now;
-        if (terminalStatuses.has(e.status)) t.ended ??= now;
-        times.set(e.executionId, t);
-        settle();
-      },
-      (up) => up && connected(),
-    );
-  });
-  return {
-    /** When the execution's attempt number `attempts` (default 1) started, or it ended. */
-    until: (id: number, kind: 'started' | 'ended', attempts = 1) =>
-      new Promise<number>((resolve) => {
-        waiters.push({ id, kind, attempts, resolve });
-        settle();
-      }),
-    stop: () => stop(),
-  };
+/** ms from `submittedAtMs` (wall clock) to the execution's first message (stamped by the host, same machine). */
+async function toFirstMessage(
+  client: ApiClient,
+  executionId: number,
+  submittedAtMs: number,
+): Promise<number> {
+  const { messages } = await client.call('execution.messages', { executionId, limit: 1 });
+  if (messages.length === 0) throw new Error(`execution ${executionId} logged no message`);
+  return Date.parse(messages[0]!.time) - submittedAtMs;
 }
 
-/** Idle latency and a 1,000-execution burst through a real master and two real workers in one execution mode. */
-async function endToEnd(mode: 'process' | 'pooled'): Promise<void> {
+/** Idle latency and 1,000-execution bursts through a real master and two real workers in one execution mode. */
+async function endToEnd(mode: 'process' | 'pooled', bursts: number): Promise<void> {
   const master = await startTestMaster();
   const args = ['--execution-mode', mode];
   const workers = [await startWorker(master, 'bench-1', args), await startWorker(master, 'bench-2', args)];
@@ -138,36 +91,66 @@ async function endToEnd(mode: 'process' | 'pooled'): Promise<void> {
       client.call('execution.create', { folderName: 'Bench', projectName: 'Bench', packageName: 'Noop' });
     const tracker = await createTracker(client);
     const toStart: number[] = [];
+    const toPackage: number[] = [];
     const toEnd: number[] = [];
-    for (let i = 0; i < 30; i += 1) {
+    const idle = quick ? 10 : 40;
+    for (let i = 0; i < idle + 3; i += 1) {
+      await new Promise((r) => setTimeout(r, 50)); // idle: the workers' hosts back to waiting
+      const wall = Date.now();
       const t = performance.now();
       const { executionId } = await submit();
-      toStart.push((await tracker.until(executionId, 'started')) - t);
-      toEnd.push((await tracker.until(executionId, 'ended')) - t);
+      const started = (await tracker.until(executionId, 'started')) - t;
+      const ended = (await tracker.until(executionId, 'ended')) - t;
+      if (i < 3) continue; // warm-up
+      toStart.push(started);
+      toEnd.push(ended);
+      toPackage.push(await toFirstMessage(client, executionId, wall));
     }
-    record(`submit to start (assigned to a worker), idle, ${mode} mode`, 'ms', toStart);
-    record(`submit to finished, idle, no-op package, ${mode} mode`, 'ms', toEnd);
+    record(1, {
+      name: `submit to start (assigned to a worker), idle, ${mode} mode`,
+      unit: 'ms',
+      samples: toStart,
+      note: 'execution.create called to the console seeing it running',
+    });
+    record(1, {
+      name: `submit to the package's first message, idle, ${mode} mode`,
+      unit: 'ms',
+      samples: toPackage,
+      note: 'wall clock, the host stamps the message (1 ms resolution)',
+    });
+    record(1, {
+      name: `submit to finished, idle, no-op package, ${mode} mode`,
+      unit: 'ms',
+      samples: toEnd,
+      note: 'durable in the catalog',
+    });
 
-    const n = 1000;
-    const t0 = performance.now();
-    const ids = (await Promise.all(Array.from({ length: n }, submit))).map((x) => x.executionId);
-    const ended = await Promise.all(ids.map((id) => tracker.until(id, 'ended')));
-    const seconds = (Math.max(...ended) - t0) / 1000;
+    const n = quick ? 200 : 1000;
+    const throughput: number[] = [];
+    for (let b = 0; b < bursts; b += 1) {
+      const t0 = performance.now();
+      const ids = (await Promise.all(Array.from({ length: n }, submit))).map((x) => x.executionId);
+      const ended = await Promise.all(ids.map((id) => tracker.until(id, 'ended')));
+      throughput.push(n / ((Math.max(...ended) - t0) / 1000));
+    }
     tracker.stop();
-    record(
-      `throughput, ${n} no-op executions, 2 workers x ${cpus().length} slots, ${mode} mode`,
-      'exec/s',
-      [n / seconds],
-      'durable in the catalog',
-    );
+    record(2, {
+      name: `throughput, ${n} no-op executions at once, 2 workers x ${cpus().length} slots, ${mode} mode`,
+      unit: 'exec/s',
+      samples: throughput,
+      note: 'submit to the last one seen finished; durable in the catalog',
+    });
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await master.cleanup();
   }
 }
 
-/** SIGKILL an agent holding work: time until the retry starts on another worker (default timings). */
-async function failureDetection(samples: number): Promise<void> {
+/**
+ * An agent holding work dies (SIGKILL: its connection closes) or freezes (SIGSTOP: its connection
+ * stays open, it goes silent): time until the retry starts on another worker, default timings.
+ */
+async function failureDetection(signal: 'SIGKILL' | 'SIGSTOP', samples: number): Promise<void> {
   const master = await startTestMaster();
   const client = nodeClient(master.consoleUrl, master.consoleToken);
   const spare = await startWorker(master, 'spare', ['--max-tasks', '1']);
@@ -178,77 +161,245 @@ async function failureDetection(samples: number): Promise<void> {
     const tracker = await createTracker(client);
     for (let i = 0; i < samples; i += 1) {
       const victim = await startWorker(master, `victim-${i}`, ['--max-tasks', '1']);
-      const { executionId } = await client.call('execution.create', {
-        folderName: 'Bench',
-        projectName: 'Bench',
-        packageName: 'Slow',
-        retryCount: 1,
-      });
-      await tracker.until(executionId, 'started');
-      await client.call('worker.enable', { name: 'spare' });
-      const restarted = tracker.until(executionId, 'started', 2);
-      const t = performance.now();
-      await victim.stop('SIGKILL');
-      times.push(((await restarted) - t) / 1000);
-      await client.call('execution.stop', { executionId });
-      await client.call('worker.disable', { name: 'spare' });
+      try {
+        const { executionId } = await client.call('execution.create', {
+          folderName: 'Bench',
+          projectName: 'Bench',
+          packageName: 'Slow',
+          retryCount: 1,
+        });
+        await tracker.until(executionId, 'started');
+        await client.call('worker.enable', { name: 'spare' });
+        const restarted = tracker.until(executionId, 'started', 2);
+        const t = performance.now();
+        if (signal === 'SIGKILL') await victim.stop('SIGKILL');
+        else process.kill(victim.child.pid!, 'SIGSTOP');
+        times.push(((await restarted) - t) / 1000);
+        await client.call('execution.stop', { executionId });
+        await client.call('worker.disable', { name: 'spare' });
+      } finally {
+        if (signal === 'SIGSTOP' && victim.child.exitCode === null)
+          process.kill(victim.child.pid!, 'SIGCONT');
+        await victim.stop('SIGKILL');
+      }
     }
-    record(
-      'agent SIGKILLed holding work: until the retry starts elsewhere',
-      's',
-      times,
-      'default timings: lease 30 s, swept every 1 s',
-    );
     tracker.stop();
+    const t = defaultTimings;
+    record(3, {
+      name:
+        signal === 'SIGKILL'
+          ? 'agent SIGKILLed holding work (connection closed): until the retry starts elsewhere'
+          : 'agent frozen (SIGSTOP) holding work (connection open): until the retry starts elsewhere',
+      unit: 's',
+      samples: times,
+      note: `defaults: heartbeat ${t.heartbeatIntervalMs / 1000} s, offline after ${t.offlineAfterMs / 1000} s, lease ${t.leaseMs / 1000} s, swept every ${t.sweepIntervalMs / 1000} s`,
+    });
   } finally {
     await spare.stop('SIGKILL');
     await master.cleanup();
   }
 }
 
-function printTable(): string {
-  const rows = results.map((r) => [
-    r.name,
-    r.unit,
-    String(r.summary.n),
-    r.summary.median.toFixed(2),
-    r.summary.p99.toFixed(2),
-    r.summary.min.toFixed(2),
-    r.summary.max.toFixed(2),
-    r.note,
-  ]);
-  const headers = ['benchmark', 'unit', 'n', 'median', 'p99', 'min', 'max', 'note'];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+/** Runs one part; a failure is recorded as a row saying so, and the rest of the bench goes on. */
+async function part(group: Group, label: string, run: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  log(`${label}...`);
+  try {
+    await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[bench] ${label} failed: ${error instanceof Error ? error.stack : message}`);
+    record(group, { name: `${label}: FAILED`, unit: '', samples: [], note: message.slice(0, 300) });
+  }
+  log(`${label}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+function addRatios(): void {
+  const celery = find(/^Celery \+ Redis/);
+  for (const r of results.filter((x) => x.group === 2 && x.unit === 'exec/s'))
+    r.ratio = ratio(r.summary.median, celery?.summary.median, 'Celery');
+  const celeryIdle = find(/^Celery idle submit/);
+  const rtt = find(/^WebSocket round trip/);
+  const node = find(/^node -e 0/);
+  for (const r of results.filter((x) => x.group === 1 && /^submit to/.test(x.name))) {
+    const parts = [
+      ratio(r.summary.median, celeryIdle?.summary.median, 'Celery start'),
+      ratio(r.summary.median * 1000, rtt?.summary.median, 'WS RTT'),
+      /process mode/.test(r.name) ? ratio(r.summary.median, node?.summary.median, 'node start-up') : '',
+    ];
+    r.ratio = parts.filter(Boolean).join('; ');
+  }
+  const tool = find(/^sqlite3 tool \.import/);
+  for (const r of results.filter((x) => x.group === 6 && x.unit === 'rows/s' && x !== tool))
+    r.ratio = ratio(r.summary.median, tool?.summary.median, '.import');
+  const idle = find(/^fleet: submit to start/);
+  const alone = find(/^submit to start \(assigned to a worker\), idle, pooled/);
+  if (idle) idle.ratio = ratio(idle.summary.median, alone?.summary.median, '2 workers');
+}
+
+function goals(): Goal[] {
+  const median = (pattern: RegExp) => find(pattern)?.summary.median;
+  const pooled = median(/^throughput, .* pooled mode/);
+  const celery = median(/^Celery \+ Redis/);
+  const flow = median(/^Data Flow CSV -> SQLite .*5000 rows/);
+  const tool = median(/^sqlite3 tool \.import/);
+  const heartbeat = defaultTimings.heartbeatIntervalMs / 1000;
+  return [
+    {
+      group: 1,
+      text: 'idle submit-to-start p50 <= 2 ms, pooled mode',
+      measured: "submit to the package's first message, pooled, median",
+      value: median(/^submit to the package's first message, idle, pooled/),
+      target: 2,
+      better: 'lower',
+      unit: 'ms',
+    },
+    {
+      group: 1,
+      text: 'idle submit-to-start p50 <= 60 ms, process mode',
+      measured: "submit to the package's first message, process, median",
+      value: median(/^submit to the package's first message, idle, process/),
+      target: 60,
+      better: 'lower',
+      unit: 'ms',
+    },
+    {
+      group: 2,
+      text: 'pooled throughput >= Celery, same run',
+      measured: 'pooled exec/s median / Celery tasks/s median',
+      value: pooled !== undefined && celery !== undefined ? pooled / celery : undefined,
+      target: 1,
+      better: 'higher',
+      unit: 'x',
+    },
+    {
+      group: 3,
+      text: `retry after agent death within 2 heartbeats (${2 * heartbeat} s), dead connection`,
+      measured: 'SIGKILL row, median',
+      value: median(/^agent SIGKILLed/),
+      target: 2 * heartbeat,
+      better: 'lower',
+      unit: 's',
+    },
+    {
+      group: 4,
+      text: '1,000 agents under 25% of one core',
+      measured: 'fleet master CPU, median of the windows',
+      value: median(/^fleet: master CPU, 1000 agents/),
+      target: 25,
+      better: 'lower',
+      unit: '% core',
+    },
+    {
+      group: 5,
+      text: '100k messages/s ingestion',
+      measured: 'message writer, median',
+      value: median(/^message writer/),
+      target: 100_000,
+      better: 'higher',
+      unit: 'msg/s',
+    },
+    {
+      group: 6,
+      text: 'data flow >= 0.3 x sqlite3 .import',
+      measured: 'Data Flow 5,000 rows/statement median / .import median',
+      value: flow !== undefined && tool !== undefined ? flow / tool : undefined,
+      target: 0.3,
+      better: 'higher',
+      unit: 'x',
+    },
+  ];
 }
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, ['build/build.mjs', '--node-only'], { stdio: 'inherit' });
-  record('WebSocket round trip, loopback', 'us', await wsRoundTrip());
-  record('node -e 0 start-up', 'ms', nodeStartup());
-  for (const row of await hostPoolBench()) record(row.name, row.unit, row.samples, row.note);
-  for (const row of await benchDataFlow()) record(row.name, row.unit, row.samples, row.note);
-  const loadAtStart = loadavg()[0]!.toFixed(1);
-  record(
-    'message writer, sustained, 300k events into a catalog file',
-    'msg/s',
-    await messageWriterThroughput(),
-    `one sample per run; 2 workers x 2 attempts; load average ${loadAtStart} at start`,
+  const started = new Date();
+  const load = loadavg().map((l) => l.toFixed(2));
+  log(
+    `load average at start: ${load.join(' ')} (${cpus().length} cores; other work on the machine shares them)`,
   );
-  await endToEnd('process');
-  await endToEnd('pooled');
-  if (!process.argv.includes('--quick')) await failureDetection(3);
-  const table = printTable();
+  execFileSync(process.execPath, ['build/build.mjs', '--node-only'], { stdio: 'inherit' });
+
+  await part(1, 'WebSocket round trip and node start-up', async () => {
+    record(1, { name: 'WebSocket round trip, loopback (ws)', unit: 'us', samples: await wsRoundTrip() });
+    record(1, { name: 'node -e 0 start-up', unit: 'ms', samples: nodeStartup() });
+  });
+  await part(1, 'end to end, process mode', () => endToEnd('process', quick ? 1 : 2));
+  await part(1, 'end to end, pooled mode', () => endToEnd('pooled', quick ? 1 : 3));
+  await part(2, 'Celery + Redis', async () => {
+    const { rows } = await benchCelery(quick ? 200 : 1000, quick ? 1 : 3);
+    for (const row of rows) record(/idle/.test(row.name) ? 1 : 2, row);
+  });
+  await part(2, 'execution hosts alone', async () => {
+    for (const row of await hostPoolBench()) record(row.unit === 'att/s' ? 2 : 1, row);
+  });
+  await part(3, 'failure detection, SIGKILL', () => failureDetection('SIGKILL', quick ? 1 : 3));
+  await part(3, 'failure detection, SIGSTOP', () => failureDetection('SIGSTOP', quick ? 1 : 3));
+  await part(4, 'fleet', async () => {
+    const options = quick
+      ? { ...defaultFleetOptions, agents: 100, windows: 1, windowMs: 5_000, dispatchSamples: 10 }
+      : defaultFleetOptions;
+    for (const row of await benchFleet(options)) record(4, row);
+  });
+  await part(5, 'message writer', async () => {
+    const load1 = loadavg()[0]!.toFixed(1);
+    record(5, {
+      name: 'message writer, sustained, 300k events into a catalog file',
+      unit: 'msg/s',
+      samples: await messageWriterThroughput(
+        quick ? { events: 50_000, runs: 2, eventsPerTurn: 100 } : undefined,
+      ),
+      note: `one sample per run; 2 workers x 2 attempts; load average ${load1} at its start`,
+    });
+  });
+  await part(7, 'console over a big catalog', async () => {
+    const options = quick ? { executions: 10_000, messages: 100_000, calls: 5 } : defaultCatalogScaleOptions;
+    for (const row of await benchCatalogScale(options))
+      record(/execution\.messages/.test(row.name) ? 5 : 7, row);
+  });
+  await part(6, 'data flow', async () => {
+    for (const row of await benchDataFlow()) record(6, row);
+  });
+
+  addRatios();
+  const goalList = goals();
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
-  console.log(`\nmachine: ${machine}\n\n${table}\n`);
+  const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
+  console.log(`\nmachine: ${machine}`);
+  console.log(
+    `load average at start: ${load.join(' ')}; at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `run took ${minutes} min${quick ? ' (--quick: smaller samples, not the benchmark figures)' : ''}\n`,
+  );
+  console.log(`${resultsTable(results)}\n`);
+  console.log(`Goals (issue 11):\n\n${goalsTable(goalList)}\n`);
   mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${new Date().toISOString().slice(0, 10)}.json`;
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
+  const file = `bench/results/${started.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`;
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        date: started.toISOString(),
+        machine,
+        quick,
+        loadAverageAtStart: load,
+        minutes: Number(minutes),
+        results,
+        goals: goalList.map((g) => ({ ...g, verdict: verdict(g) })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
   console.log(`wrote ${file}`);
 }
 
-void main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+void main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
