@@ -25,6 +25,11 @@ import { createAgentTls, serverNames } from './security/agentTls';
 import type { AgentTls } from './security/agentTls';
 import { createWorkerTrust } from './security/workerTrust';
 import { createEnrolRoute } from './gateway/enrolRoute';
+import { createAuthenticator } from './security/authenticate';
+import { createLoginThrottle, defaultThrottle } from './security/loginThrottle';
+import type { ThrottleOptions } from './security/loginThrottle';
+import { createFolderLookup } from './catalog/securityRepo';
+import { ScaleOutError } from './protocol/errors';
 
 export const MASTER_VERSION = '0.1.0';
 /** The oldest agent this master hands work to. */
@@ -53,7 +58,17 @@ export interface MasterOptions {
   insecureAgentEndpoint?: boolean;
   /** Extra DNS names or addresses workers reach the master by: in the server certificate, the first one in install commands. */
   agentNames?: string[];
+  /** How long a session from auth.login lasts; 12 hours by default. */
+  sessionTtlMs?: number;
+  /** The failed-login throttle (security/loginThrottle.ts). */
+  loginThrottle?: Partial<ThrottleOptions>;
 }
+
+export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** Addresses that keep the console on this machine; anything else needs TLS on the console listener. */
+export const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 export interface MasterTimings extends GatewayTimings {
   /** How often the housekeeping sweep looks for expired leases and silent workers. */
@@ -127,7 +142,23 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const agentToken = loadOrCreateToken(join(dataDir, 'agent.token'));
   const consoleToken = writeToken(join(dataDir, 'console.token'), options.consoleToken ?? newToken());
   const agentHost = options.agentHost ?? '0.0.0.0';
-  const agentNames = [...(options.agentNames ?? []), ...(isWildcard(agentHost) ? [] : [agentHost])];
+  const consoleHost = options.consoleHost ?? '127.0.0.1';
+  // A console beyond loopback is served over https with a certificate from the master's CA: without
+  // the CA (--insecure-agent-endpoint) the master refuses to start rather than expose it in clear.
+  const consoleTls = !isLoopback(consoleHost);
+  if (consoleTls && options.insecureAgentEndpoint) {
+    await db.close();
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `--console-host ${consoleHost} exposes the console beyond this machine, which needs TLS on the console listener (a certificate from the master's CA), and --insecure-agent-endpoint turns the CA off: drop --insecure-agent-endpoint, or keep --console-host on 127.0.0.1 (the default)`,
+      { field: 'consoleHost' },
+    );
+  }
+  const agentNames = [
+    ...(options.agentNames ?? []),
+    ...(isWildcard(agentHost) ? [] : [agentHost]),
+    ...(consoleTls && !isWildcard(consoleHost) ? [consoleHost] : []),
+  ];
   let tls: AgentTls | null = null;
   try {
     tls = options.insecureAgentEndpoint
@@ -177,8 +208,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     onWorkerChanged: workerChanged,
   });
 
-  const consoleHost = options.consoleHost ?? '127.0.0.1';
   let consolePort = 0;
+  const throttle = createLoginThrottle({ ...defaultThrottle, ...options.loginThrottle });
+  // Bound once the console server exists (the handlers are made first).
+  let endStreams: (which: { tokenIds?: string[]; userName?: string }) => void = () => undefined;
+  const consoleNames = consoleTls ? serverNames(agentNames) : [];
   let agentUrl = '';
   let advertisedAgentUrl = '';
   const consoleServer = createConsoleServer({
@@ -207,20 +241,31 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         },
         revokeWorker: gateway.revokeWorker,
       },
+      auth: {
+        throttle,
+        sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+        endStreams: (which) => endStreams(which),
+      },
     }),
     bus,
     log,
-    token: consoleToken,
+    authenticator: createAuthenticator({ consoleToken, security: repos.security }),
+    folderLookup: createFolderLookup(db),
+    audit: repos.security.audit.add,
     rendererDir: options.rendererDir ?? null,
     allowedHosts: () =>
       new Set([
         `${urlHost(consoleHost)}:${consolePort}`,
         `localhost:${consolePort}`,
         `127.0.0.1:${consolePort}`,
+        ...consoleNames.map((name) => `${urlHost(name).toLowerCase()}:${consolePort}`),
       ]),
   });
+  endStreams = consoleServer.endStreams;
 
-  const consoleHttp = createServer(consoleServer.handleRequest);
+  const consoleHttp = consoleTls
+    ? createHttpsServer({ ...tls!.secureContext(), minVersion: 'TLSv1.2' }, consoleServer.handleRequest)
+    : createServer(consoleServer.handleRequest);
   consoleHttp.on('upgrade', consoleServer.handleUpgrade);
   const enrol = createEnrolRoute({
     enrolment: repos.enrolment,
@@ -253,6 +298,8 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   agentHttp.on('upgrade', gateway.handleUpgrade);
   const stopTlsWatch = tls?.onChange(() => {
     (agentHttp as ReturnType<typeof createHttpsServer>).setSecureContext(tls!.secureContext());
+    if (consoleTls)
+      (consoleHttp as ReturnType<typeof createHttpsServer>).setSecureContext(tls!.secureContext());
     void gateway.broadcastTrust();
   });
 
@@ -307,7 +354,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       })
     : null;
 
-  const consoleUrl = `http://${urlHost(consoleHost)}:${consolePort}`;
+  const consoleUrl = `${consoleTls ? 'https' : 'http'}://${isWildcard(consoleHost) ? '127.0.0.1' : urlHost(consoleHost)}:${consolePort}`;
   // Lets the CLI and scripts on this machine find the running master without flags.
   const stateFile = join(dataDir, 'master.json');
   writeFileSync(

@@ -29,6 +29,8 @@ export interface ExecutionFilter {
   workerName?: string | undefined;
   createdBy?: string | undefined;
   search?: string | undefined;
+  /** Only executions in these folders (case-insensitive): a viewer's readable folders. */
+  onlyFolders?: string[] | undefined;
   sortBy?: ExecutionSortKey | undefined;
   sortDirection?: 'asc' | 'desc' | undefined;
 }
@@ -141,6 +143,13 @@ export function createExecutionQueriesRepo(db: Db, _box: SecretBox) {
       params.push(...values);
     };
     if (filter.folderName) add('e.folder_name = ? COLLATE NOCASE', filter.folderName);
+    if (filter.onlyFolders)
+      add(
+        filter.onlyFolders.length
+          ? `e.folder_name COLLATE NOCASE IN (${filter.onlyFolders.map(() => '?').join(',')})`
+          : '0',
+        ...filter.onlyFolders,
+      );
     if (filter.projectName) add('e.project_name = ? COLLATE NOCASE', filter.projectName);
     if (filter.packageName) add('e.package_name = ? COLLATE NOCASE', filter.packageName);
     if (filter.statuses?.length)

@@ -7,6 +7,7 @@ import { m004DataFlow } from './migrations/m004DataFlow';
 import { m005Enrolment } from './migrations/m005Enrolment';
 import { m006WorkerSettings } from './migrations/m006WorkerSettings';
 import { m007ExecutionGrid } from './migrations/m007ExecutionGrid';
+import { m008Security } from './migrations/m008Security';
 
 /** Numbered migrations, applied in order; PRAGMA user_version records the last one applied. */
 export const migrations: readonly string[] = [
@@ -17,6 +18,7 @@ export const migrations: readonly string[] = [
   m005Enrolment,
   m006WorkerSettings,
   m007ExecutionGrid,
+  m008Security,
 ];
 
 export async function migrate(db: Db, file: string): Promise<number> {

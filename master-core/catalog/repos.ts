@@ -11,6 +11,7 @@ import { createMessagesRepo } from './messagesRepo';
 import { createWorkersRepo } from './workersRepo';
 import { createPropertiesRepo } from './propertiesRepo';
 import { createEnrolmentRepo } from './enrolmentRepo';
+import { createSecurityRepo } from './securityRepo';
 
 /** Every repository of the catalog over one connection. */
 export function createRepos(db: Db, box: SecretBox) {
@@ -27,6 +28,7 @@ export function createRepos(db: Db, box: SecretBox) {
     workers: createWorkersRepo(db),
     properties: createPropertiesRepo(db),
     enrolment: createEnrolmentRepo(db),
+    security: createSecurityRepo(db),
   };
 }
 

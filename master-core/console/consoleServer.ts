@@ -2,14 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { apiMethods } from '../protocol/api';
-import type { ApiMethodName, ApiResult } from '../protocol/api';
+import type { ApiMethodName, ApiResult, ConsoleEvent } from '../protocol/api';
 import { EVENTS_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../protocol/apiClient';
 import { ErrorCodes, ScaleOutError, coerceError } from '../protocol/errors';
 import { parseOrThrow } from '../protocol/validate';
 import type { EventBus } from '../eventBus';
 import type { Logger } from '../logger';
-import { tokensEqual } from '../gateway/agentGateway';
 import type { Handlers } from './handlers';
+import type { HandlerContext } from './handlers/context';
+import type { Authenticator } from '../security/authenticate';
+import { mayRead, methodPolicies, refusalFor, targetOf } from '../security/permissions';
+import type { FolderLookup, Principal } from '../security/permissions';
+import { LoginThrottled } from '../security/loginThrottle';
+import type { AuditEntry } from '../catalog/securityRepo';
+import type { WebSocket } from 'ws';
 import { serveStatic } from './staticFiles';
 
 const MiB = 1024 * 1024;
@@ -45,7 +51,12 @@ export interface ConsoleServerDeps {
   handlers: Handlers;
   bus: EventBus;
   log: Logger;
-  token: string;
+  /** The console token and users' tokens → the caller (security/authenticate.ts). */
+  authenticator: Authenticator;
+  /** Where objects named by id live, for folder permissions. */
+  folderLookup: FolderLookup;
+  /** Writes one audit entry (catalog audit_log). */
+  audit: (entry: AuditEntry) => Promise<void>;
   rendererDir: string | null;
   /** host:port strings this listener answers to (DNS-rebinding defence). */
   allowedHosts: () => Set<string>;
@@ -66,11 +77,18 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
     return origin === undefined || origin === `http://${host}` || origin === `https://${host}`;
   }
 
-  function authorized(req: IncomingMessage, tokenFromProtocol?: string): boolean {
+  /** Open event streams, so a revoked token's or a changed user's stream can be closed at once. */
+  const streams = new Set<{ ws: WebSocket; principal: Principal }>();
+
+  const clientAddress = (req: IncomingMessage) => req.socket.remoteAddress ?? '';
+  const bearer = (req: IncomingMessage) => {
     const header = req.headers.authorization ?? '';
-    const token = tokenFromProtocol ?? (header.startsWith('Bearer ') ? header.slice(7) : '');
-    return token.length > 0 && tokensEqual(token, deps.token);
-  }
+    return header.startsWith('Bearer ') ? header.slice(7) : '';
+  };
+  /** The audit never fails a request; a failed write is logged. */
+  const audit = (entry: AuditEntry) => {
+    void deps.audit(entry).catch((error: unknown) => deps.log.error(`audit write failed: ${String(error)}`));
+  };
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -82,8 +100,26 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
     }
     if (req.method !== 'POST')
       return reply(res, 405, fail('BAD_REQUEST', 'API methods are called with POST'));
-    if (!authorized(req)) return reply(res, 401, fail('UNAUTHORIZED', 'a valid bearer token is required'));
     const method = url.slice('/api/'.length).split('?')[0] as ApiMethodName;
+    const address = clientAddress(req);
+    // Every method but auth.login needs a credential, checked before anything else is looked at.
+    let caller: Principal | null = null;
+    if (method !== 'auth.login') {
+      const auth = await deps.authenticator.authenticate(bearer(req));
+      if (!auth.ok) {
+        if (auth.userName !== null)
+          audit({
+            userName: auth.userName,
+            method: Object.hasOwn(apiMethods, method) ? method : 'unknown',
+            target: '',
+            outcome: 'refused',
+            detail: `UNAUTHORIZED: ${auth.message}`,
+            clientAddress: address,
+          });
+        return reply(res, 401, fail('UNAUTHORIZED', auth.message));
+      }
+      caller = auth.principal;
+    }
     if (!Object.hasOwn(apiMethods, method))
       return reply(res, 404, fail('NOT_FOUND', `unknown API method ${method}`));
     const limit = bodyLimitOf(method);
@@ -96,24 +132,98 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
       const close: Record<string, string> = declared > DRAIN_LIMIT_BYTES ? { connection: 'close' } : {};
       return reply(res, 413, { ok: false, error: e.toData() }, close);
     }
+    const { changes } = methodPolicies[method];
+    let input: unknown = undefined;
     try {
       const body = await readJson(req, limit, () => tooLarge(method, null));
-      const input = parseOrThrow(apiMethods[method].input, body, `${method} request`);
-      const handler = deps.handlers[method] as (
-        input: unknown,
-        ctx: { principal: string },
-      ) => Promise<unknown>;
-      const value = await handler(input, { principal: 'console' });
+      input = parseOrThrow(apiMethods[method].input, body, `${method} request`);
+      // The one permission check (security/permissions.ts), before the handler runs.
+      if (caller) {
+        const refusal = await refusalFor(method, caller, input as never, deps.folderLookup);
+        if (refusal) throw new ScaleOutError('FORBIDDEN', refusal);
+      }
+      const handler = deps.handlers[method] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
+      const value = await handler(input, {
+        principal: caller?.userName ?? '',
+        caller,
+        clientAddress: address,
+      });
+      if (changes)
+        audit({
+          userName: auditUser(method, caller, input),
+          method,
+          target: targetOf(method, input),
+          outcome: 'ok',
+          detail: '',
+          clientAddress: address,
+        });
       reply(res, 200, { ok: true, value });
     } catch (error) {
+      if (error instanceof LoginThrottled) {
+        const e = new ScaleOutError('UNAUTHORIZED', error.message);
+        audit({
+          userName: auditUser(method, caller, input),
+          method,
+          target: targetOf(method, input),
+          outcome: 'refused',
+          detail: `UNAUTHORIZED: ${error.message}`,
+          clientAddress: address,
+        });
+        return reply(
+          res,
+          401,
+          { ok: false, error: e.toData() },
+          {
+            'retry-after': String(Math.ceil(error.retryAfterMs / 1000)),
+          },
+        );
+      }
       const e =
         error instanceof ScaleOutError ? error : new ScaleOutError('INTERNAL', coerceError(error).message);
       if (e.code === 'INTERNAL') deps.log.error(`${method} failed: ${coerceError(error).stack ?? e.message}`);
+      const refused = e.code === 'FORBIDDEN' || e.code === 'UNAUTHORIZED';
+      // Audited: refusals, failed logins, and failed attempts at a change (not failed reads).
+      const unparsedLogin = method === 'auth.login' && input === undefined;
+      if ((refused || changes) && !unparsedLogin)
+        audit({
+          userName: auditUser(method, caller, input),
+          method,
+          target: targetOf(method, input),
+          outcome: refused && method !== 'auth.login' ? 'refused' : 'failed',
+          detail: `${e.code}: ${e.message}`,
+          clientAddress: address,
+        });
       reply(res, ErrorCodes[e.code].status || 500, { ok: false, error: e.toData() });
     }
   }
 
+  /** Closes the event streams of these tokens, or of this user (rights changed: they reconnect). */
+  function endStreams(which: { tokenIds?: string[]; userName?: string }): void {
+    const tokenIds = new Set(which.tokenIds ?? []);
+    const user = which.userName?.toLowerCase();
+    for (const stream of streams) {
+      const p = stream.principal;
+      if (
+        (p.tokenId !== null && tokenIds.has(p.tokenId)) ||
+        (user !== undefined && p.userName.toLowerCase() === user && p.credential !== 'console')
+      )
+        stream.ws.close(4001, 'credential revoked or rights changed');
+    }
+  }
+
+  /** Whether this stream's caller may see this event: executions only of folders they may read. */
+  function visible(principal: Principal, event: ConsoleEvent): boolean {
+    return event.type !== 'execution:changed' || mayRead(principal, event.execution.folderName);
+  }
+
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    upgrade(req, socket, head).catch((error: unknown) => {
+      deps.log.error(`event stream upgrade failed: ${String(error)}`);
+      socket.destroy();
+    });
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
@@ -125,18 +235,43 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
     };
     if (!hostAllowed(req)) return refuse(403, 'Forbidden');
     if ((req.url ?? '').split('?')[0] !== '/api/events') return refuse(404, 'Not Found');
-    if (!authorized(req, token ?? '')) return refuse(401, 'Unauthorized');
+    const auth = await deps.authenticator.authenticate(token ?? '');
+    if (!auth.ok) {
+      if (auth.userName !== null)
+        audit({
+          userName: auth.userName,
+          method: 'events',
+          target: '',
+          outcome: 'refused',
+          detail: `UNAUTHORIZED: ${auth.message}`,
+          clientAddress: clientAddress(req),
+        });
+      return refuse(401, 'Unauthorized');
+    }
+    const principal = auth.principal;
     events.handleUpgrade(req, socket, head, (ws) => {
+      const stream = { ws, principal };
+      streams.add(stream);
       const off = deps.bus.on((event) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+        if (ws.readyState !== ws.OPEN) return;
+        if (principal.expiresAt !== null && principal.expiresAt <= new Date().toISOString()) {
+          ws.close(4001, 'the session expired');
+          return;
+        }
+        if (visible(principal, event)) ws.send(JSON.stringify(event));
       });
-      ws.on('close', off);
-      ws.on('error', off);
+      const end = () => {
+        off();
+        streams.delete(stream);
+      };
+      ws.on('close', end);
+      ws.on('error', end);
       ws.on('message', () => ws.close(4003, 'the event stream is one-way'));
     });
   }
 
   return {
+    endStreams,
     handleRequest: (req: IncomingMessage, res: ServerResponse) => {
       handleRequest(req, res).catch((error: unknown) => {
         deps.log.error(`request failed: ${String(error)}`);
@@ -149,6 +284,13 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
       events.close();
     },
   };
+}
+
+/** Who an audit entry names: the caller, or for auth.login the name that tried. */
+function auditUser(method: string, caller: Principal | null, input: unknown): string {
+  if (caller) return caller.userName;
+  const name = (input as { userName?: unknown } | undefined)?.userName;
+  return method === 'auth.login' && typeof name === 'string' ? name : '';
 }
 
 function fail(code: keyof typeof ErrorCodes, message: string): ApiResult<never> {

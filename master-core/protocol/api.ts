@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { ObjectName, ParameterDataType, ParameterValue, ProjectBundle } from './packageFormat';
 import type { ErrorData } from './errors';
 import {
+  ApiTokenRow,
   AttemptRow,
+  AuditRow,
+  FolderPermissionRow,
+  UserRow,
   EnvironmentInfo,
   ExecutionParameterRow,
   ExecutionRow,
@@ -30,6 +34,17 @@ const ProjectRef = { folderName: FolderName, projectName: ObjectName };
 const EnvironmentRef = { folderName: FolderName, environmentName: ObjectName };
 const Empty = z.strictObject({});
 const Done = z.object({});
+const UserName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
+    'must start with a letter or digit and hold only letters, digits and . _ @ -',
+  );
+const Password = z.string().min(12, 'must be at least 12 characters').max(1024);
+/** SSISDB-like roles: admin (everything), executor (ssis_cluster_executor: run packages, read executions and workers), viewer (read only). */
+const Role = z.enum(['admin', 'executor', 'viewer']);
 
 export const apiMethods = {
   'master.info': {
@@ -409,6 +424,95 @@ export const apiMethods = {
   },
   'property.list': { input: Empty, output: z.object({ properties: z.array(PropertyRow) }) },
   'property.set': { input: z.strictObject({ name: z.string().min(1), value: z.string() }), output: Done },
+
+  // ---- Security: users, tokens, roles, folder permissions, audit (docs/security.md) ----
+
+  /**
+   * The only method callable without a credential: a user's name and password for a session token
+   * (shown once; expires). Repeated failures are slowed down, per user and per client address.
+   */
+  'auth.login': {
+    input: z.strictObject({ userName: UserName, password: z.string().min(1).max(1024) }),
+    output: z.object({ token: z.string(), expiresAt: z.string(), user: UserRow }),
+  },
+  /** Ends the session whose token made this call. */
+  'auth.logout': { input: Empty, output: Done },
+  /** Who is calling and what they may do: the console shows only what this allows. */
+  'auth.whoami': {
+    input: Empty,
+    output: z.object({
+      user: UserRow,
+      /** 'console': the master's own per-launch token (an admin); 'session' or 'api': a user's token. */
+      credential: z.enum(['console', 'session', 'api']),
+      permissions: z.array(FolderPermissionRow),
+    }),
+  },
+  'user.list': { input: Empty, output: z.object({ users: z.array(UserRow) }) },
+  'user.create': {
+    input: z.strictObject({
+      userName: UserName,
+      password: Password,
+      role: Role,
+      description: z.string().max(4000).default(''),
+    }),
+    output: z.object({ user: UserRow }),
+  },
+  'user.update': {
+    input: z.strictObject({
+      userName: UserName,
+      role: Role.optional(),
+      password: Password.optional(),
+      disabled: z.boolean().optional(),
+      description: z.string().max(4000).optional(),
+    }),
+    output: z.object({ user: UserRow }),
+  },
+  /** Deletes the user and revokes all of their tokens at once. */
+  'user.delete': { input: z.strictObject({ userName: UserName }), output: Done },
+  /** The caller's own tokens; an admin may name another user. Never the token itself. */
+  'token.list': {
+    input: z.strictObject({ userName: UserName.optional() }),
+    output: z.object({ tokens: z.array(ApiTokenRow) }),
+  },
+  /** An API token for the CLI and automation (`SCALEOUT_TOKEN`), shown once. */
+  'token.create': {
+    input: z.strictObject({
+      name: z.string().min(1).max(128),
+      userName: UserName.optional(),
+      expiresInDays: z.number().int().min(1).max(3650).nullable().default(90),
+    }),
+    output: z.object({ token: z.string(), tokenRow: ApiTokenRow }),
+  },
+  /** Stops working at once (the next request with it is refused; open event streams close). */
+  'token.revoke': { input: z.strictObject({ tokenId: z.string().min(1).max(64) }), output: Done },
+  'permission.list': {
+    input: z.strictObject({ folderName: FolderName.optional(), userName: UserName.optional() }),
+    output: z.object({ permissions: z.array(FolderPermissionRow) }),
+  },
+  /** SSISDB-style object permissions on a folder (and everything in it); all false removes the entry. */
+  'permission.set': {
+    input: z.strictObject({
+      folderName: FolderName,
+      userName: UserName,
+      read: z.boolean(),
+      execute: z.boolean(),
+      modify: z.boolean(),
+    }),
+    output: Done,
+  },
+  /** Who did what and when: every change and every refused attempt, newest first. */
+  'audit.list': {
+    input: z.strictObject({
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+      userName: z.string().min(1).optional(),
+      method: z.string().min(1).optional(),
+      outcome: z.enum(['ok', 'refused', 'failed']).optional(),
+      after: z.iso.datetime().optional(),
+      before: z.iso.datetime().optional(),
+    }),
+    output: z.object({ entries: z.array(AuditRow), total: z.number() }),
+  },
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;

@@ -258,3 +258,50 @@ export const EnrolmentTokenRow = z.object({
   state: z.enum(['active', 'used', 'expired', 'revoked']),
 });
 export type EnrolmentTokenRow = z.infer<typeof EnrolmentTokenRow>;
+
+export const UserRow = z.object({
+  userName: z.string(),
+  role: z.enum(['admin', 'executor', 'viewer']),
+  description: z.string().default(''),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+export type UserRow = z.infer<typeof UserRow>;
+
+/** A token as listed: never the token itself, which is shown once. */
+export const ApiTokenRow = z.object({
+  tokenId: z.string(),
+  userName: z.string(),
+  name: z.string(),
+  kind: z.enum(['api', 'session']),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiTokenRow = z.infer<typeof ApiTokenRow>;
+
+export const FolderPermissionRow = z.object({
+  folderName: z.string(),
+  userName: z.string(),
+  read: z.boolean(),
+  execute: z.boolean(),
+  modify: z.boolean(),
+});
+export type FolderPermissionRow = z.infer<typeof FolderPermissionRow>;
+
+export const AuditRow = z.object({
+  auditId: z.number(),
+  time: z.string(),
+  userName: z.string(),
+  /** The API method, or a master event such as a refused login. */
+  method: z.string(),
+  /** What it acted on, e.g. "Samples/HelloScaleOut" or "worker etl-01". Never a secret. */
+  target: z.string(),
+  outcome: z.enum(['ok', 'refused', 'failed']),
+  /** For refused or failed calls: the error code and message. */
+  detail: z.string(),
+  clientAddress: z.string(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;

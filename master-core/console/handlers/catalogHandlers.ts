@@ -2,6 +2,7 @@ import { ScaleOutError } from '../../protocol/errors';
 import type { ProjectBundle } from '../../protocol/packageFormat';
 import { validateBundle } from '../../execution/validateBundle';
 import { loadProjectFiles } from '../../deploy/loadProjectDir';
+import { mayRead } from '../../security/permissions';
 import type { HandlerDeps, HandlerGroup } from './context';
 
 type CatalogMethods =
@@ -31,8 +32,9 @@ export function catalogHandlers({ repos, bus }: HandlerDeps): HandlerGroup<Catal
     return result;
   };
   return {
-    'catalog.tree': async () => {
-      const folders = await repos.projects.tree();
+    'catalog.tree': async (_input, ctx) => {
+      // Only the folders the caller may read (security/permissions.ts).
+      const folders = (await repos.projects.tree()).filter((f) => !ctx.caller || mayRead(ctx.caller, f.name));
       for (const folder of folders) {
         folder.environments = await repos.environments.list(folder.name);
         for (const project of folder.projects)

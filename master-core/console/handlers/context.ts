@@ -1,10 +1,16 @@
 import type { ApiMethodName, ApiOutput, ApiParsedInput, Targeting, WorkerRow } from '../../protocol/api';
 import type { Repos } from '../../catalog/repos';
 import type { EventBus } from '../../eventBus';
+import type { Principal } from '../../security/permissions';
+import type { LoginThrottle } from '../../security/loginThrottle';
 
 export interface HandlerContext {
-  /** Who is calling, for created_by / deployed_by. */
+  /** Who is calling, for created_by / deployed_by: the user name, or 'console'. */
   principal: string;
+  /** The authenticated caller with role and folder grants; null only for auth.login. */
+  caller: Principal | null;
+  /** The client's address, for the login throttle and the audit. */
+  clientAddress: string;
 }
 
 export interface HandlerDeps {
@@ -19,6 +25,16 @@ export interface HandlerDeps {
   onExecutionQueued: () => void;
   runtime: RuntimeControl;
   security: SecurityControl;
+  auth: AuthControl;
+}
+
+/** Users and sessions, as the security handlers need them. */
+export interface AuthControl {
+  throttle: LoginThrottle;
+  /** How long a session from auth.login lasts. */
+  sessionTtlMs: number;
+  /** Closes open event streams of these tokens, or of every token of this user (rights changed). */
+  endStreams(which: { tokenIds?: string[]; userName?: string }): void;
 }
 
 /** The agent endpoint's TLS and worker credentials, as the handlers may use them. */

@@ -1,4 +1,5 @@
 import { resolveParameters } from '../../execution/resolveParameters';
+import { readableFolders } from '../../security/permissions';
 import type { HandlerDeps, HandlerGroup } from './context';
 import { flagIfNeverRunnable } from './runtimeHandlers';
 
@@ -72,7 +73,8 @@ export function executionHandlers(deps: HandlerDeps): HandlerGroup<ExecutionMeth
       onExecutionQueued();
       return { executionId: execution.executionId };
     },
-    'execution.list': async (input) => repos.executionQueries.list(input),
+    'execution.list': async (input, ctx) =>
+      repos.executionQueries.list({ ...input, onlyFolders: readableFolders(ctx.caller) }),
     'execution.get': async (input) => ({ execution: await repos.executionQueries.get(input.executionId) }),
     'execution.parameters': async (input) => ({
       parameters: await repos.executionQueries.parameters(input.executionId),

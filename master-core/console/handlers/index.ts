@@ -5,6 +5,7 @@ import { environmentHandlers } from './environmentHandlers';
 import { executionHandlers } from './executionHandlers';
 import { runtimeHandlers } from './runtimeHandlers';
 import { enrolmentHandlers } from './enrolmentHandlers';
+import { securityHandlers } from './securityHandlers';
 import type { HandlerDeps, Handlers } from './context';
 
 export type { HandlerContext, HandlerDeps, Handlers } from './context';
@@ -18,5 +19,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...executionHandlers(deps),
     ...runtimeHandlers(deps),
     ...enrolmentHandlers(deps),
+    ...securityHandlers(deps),
   };
 }
