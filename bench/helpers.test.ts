@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCeleryReport } from './celery';
-import { splitEvenly } from './fleet';
+import { splitEvenly, stageRanges } from './fleet';
 
 describe("the Celery client's report", () => {
   const good = { tasksPerSecond: [1300, 1400], idleToStartMs: [0.7], idleToResultMs: [1.2] };
@@ -37,5 +37,21 @@ describe('splitting the fleet over processes', () => {
       [0, 1],
       [1, 2],
     ]);
+  });
+});
+
+describe('fleet stages', () => {
+  it('turns cumulative stage sizes into the agents each stage adds', () => {
+    expect(stageRanges([100, 250, 500, 1000])).toEqual([
+      [0, 100],
+      [100, 250],
+      [250, 500],
+      [500, 1000],
+    ]);
+  });
+  it('refuses stages that do not grow', () => {
+    expect(() => stageRanges([100, 100])).toThrow(/increasing whole numbers: 100, 100/);
+    expect(() => stageRanges([0])).toThrow(/increasing/);
+    expect(() => stageRanges([1.5])).toThrow(/increasing/);
   });
 });

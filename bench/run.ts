@@ -336,7 +336,7 @@ async function main(): Promise<void> {
   await part(3, 'failure detection, SIGSTOP', () => failureDetection('SIGSTOP', quick ? 1 : 3));
   await part(4, 'fleet', async () => {
     const options = quick
-      ? { ...defaultFleetOptions, agents: 100, windows: 1, windowMs: 5_000, dispatchSamples: 10 }
+      ? { ...defaultFleetOptions, stages: [50, 100], windows: 1, windowMs: 3_000, dispatchSamples: 10 }
       : defaultFleetOptions;
     for (const row of await benchFleet(options)) record(4, row);
   });
