@@ -1,6 +1,7 @@
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { createLineIndex, locate, withoutBom } from './documentPaths';
+import { TOO_DEEP, jsonTooDeepOffset } from './nesting';
 import type { PositionedDocument, TreeNavigator } from './documentPaths';
 
 /** A parsed JSON file that can say where (line:column) a value at a path stands. */
@@ -38,6 +39,12 @@ function duplicateKeys(node: Node | undefined): Node[] {
 
 export function parsePositioned(source: string): PositionedJson {
   const text = withoutBom(source);
+  const tooDeep = jsonTooDeepOffset(text);
+  if (tooDeep >= 0) {
+    // parseTree and the checks below recurse: they are never given such a file.
+    const at = createLineIndex(text)(tooDeep);
+    return { value: undefined, syntaxErrors: [`${at}: ${TOO_DEEP}`], positionOf: () => at };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   const lineCol = createLineIndex(text);

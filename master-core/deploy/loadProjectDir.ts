@@ -10,7 +10,7 @@ import type { DocumentPath, PositionedDocument } from './documentPaths';
 import { parsePositioned } from './jsonPositions';
 import { formatOf, packageBaseName, pickProjectFiles, repeatedPackageNames } from './projectFiles';
 import { PROJECT_FILES } from './projectFiles';
-import { inlineScriptFiles, memoryScriptReader, readScriptFile } from './scriptFiles';
+import { fileInsideProblem, inlineScriptFiles, memoryScriptReader, readScriptFile } from './scriptFiles';
 import type { ScriptReader } from './scriptFiles';
 import { parsePositionedYaml } from './yamlPositions';
 import { checkFilePaths } from './filePaths';
@@ -317,9 +317,22 @@ export function loadProjectDir(dir: string): ProjectBundle {
     throw new ScaleOutError('VALIDATION_FAILED', `${dir} is not a folder`, { field: 'projectDir' });
   }
   const names = readdirSync(dir);
-  if (pickProjectFiles(names).projectFiles.length === 0) {
+  const picked = pickProjectFiles(names);
+  if (picked.projectFiles.length === 0) {
     const message = `${dir} has no project.json (nor project.yaml or project.yml)`;
     throw new ScaleOutError('VALIDATION_FAILED', message, { field: 'projectDir' });
+  }
+  // A project or package file that is a link leading out of the folder (or a folder, or a link to
+  // nothing) is refused before anything is read: a deploy must not carry files from elsewhere.
+  const unreadable = [...picked.projectFiles, ...picked.packageFiles].flatMap((name) => {
+    const problem = fileInsideProblem(dir, name);
+    return problem ? [`${join(dir, name)}: ${problem}`] : [];
+  });
+  if (unreadable.length > 0) {
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `project ${dir} is not valid:\n  ${unreadable.join('\n  ')}`,
+    );
   }
   const loaded = loadProject({
     label: dir,

@@ -64,15 +64,27 @@ export function readScriptFile(projectDir: string, file: string): { code: string
   }
 }
 
-function readInside(projectDir: string, file: string): { code: string } | { problem: string } {
+/**
+ * What is wrong with reading `file` (relative, '/'-separated) of a project folder: missing, not a
+ * file, or reached through a symbolic link that leads out of the folder; undefined when it is a
+ * file inside. Links that stay inside the folder are followed.
+ */
+export function fileInsideProblem(projectDir: string, file: string): string | undefined {
   const fullPath = join(projectDir, ...file.split('/'));
-  if (!existsSync(fullPath)) return { problem: `${file} does not exist in the project folder` };
+  if (!existsSync(fullPath)) return `${file} does not exist in the project folder`;
   const inside = relative(realpathSync(projectDir), realpathSync(fullPath));
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    return { problem: `${file} leads out of the project folder (a symbolic link)` };
+    return `${file} leads out of the project folder (a symbolic link)`;
   }
+  if (!statSync(fullPath).isFile()) return `${file} is not a file`;
+  return undefined;
+}
+
+function readInside(projectDir: string, file: string): { code: string } | { problem: string } {
+  const fullPath = join(projectDir, ...file.split('/'));
+  const problem = fileInsideProblem(projectDir, file);
+  if (problem) return { problem };
   const stat = statSync(fullPath);
-  if (!stat.isFile()) return { problem: `${file} is not a file` };
   if (stat.size > MAX_SCRIPT_BYTES) {
     return { problem: `${file} is ${stat.size} bytes; a script file holds at most ${MAX_SCRIPT_BYTES}` };
   }

@@ -3,6 +3,8 @@ import type { Document, Node } from 'yaml';
 import { locate, withoutBom } from './documentPaths';
 import type { PositionedDocument, TreeNavigator } from './documentPaths';
 import { coerceError } from '../protocol/errors';
+import { tooDeepAt } from '../protocol/validate';
+import { TOO_DEEP, isStackOverflow } from './nesting';
 
 /** A parsed YAML file that can say where (line:column) a value at a path stands. */
 export type PositionedYaml = PositionedDocument;
@@ -83,7 +85,17 @@ function navigatorFor(doc: Document.Parsed): TreeNavigator<unknown> {
  * tags and merge keys are refused (see refusedFeatures).
  */
 export function parsePositionedYaml(source: string): PositionedYaml {
-  const text = withoutBom(source);
+  try {
+    return parseYaml(withoutBom(source));
+  } catch (error) {
+    // The yaml library (parser, visitor, toJS) recurses: a document nested thousands deep
+    // overflows the stack. That is a problem of the file, not of the master.
+    if (!isStackOverflow(error)) throw error;
+    return { value: undefined, syntaxErrors: [`1:1: ${TOO_DEEP}`], positionOf: () => '1:1' };
+  }
+}
+
+function parseYaml(text: string): PositionedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -108,8 +120,14 @@ export function parsePositionedYaml(source: string): PositionedYaml {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
+      if (isStackOverflow(error)) throw error;
       problems.push({ offset: 0, message: coerceError(error).message });
     }
+  }
+  const deep = value === undefined ? undefined : tooDeepAt(value);
+  if (deep) {
+    value = undefined;
+    problems.push({ offset: 0, message: `${deep.slice(0, 8).join('.')}: ${TOO_DEEP}` });
   }
   const root = doc.contents;
   return {
