@@ -232,4 +232,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { rows } = await benchCelery();
   for (const row of rows)
     console.log(row.name, row.unit, row.samples.map((x) => x.toFixed(2)).join(' '), row.note);
+  process.exit(0); // the console client's keep-alive sockets would hold the process open
 }

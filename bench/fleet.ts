@@ -291,4 +291,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       `${row.name.padEnd(60)} ${row.unit.padEnd(7)} median ${s.median.toFixed(2)} p99 ${s.p99.toFixed(2)} min ${s.min.toFixed(2)} max ${s.max.toFixed(2)}  ${row.note}`,
     );
   }
+  process.exit(0); // the console client's keep-alive sockets would hold the process open
 }
