@@ -1,7 +1,7 @@
 /**
- * Slows down password guessing: after FREE_FAILURES failed logins for a user name, or from a client
- * address, further attempts are refused (even with the right password) until a wait has passed
- * that doubles with each failure: base × 2^(failures − FREE_FAILURES), at most maxDelayMs. A
+ * Slows down password guessing: after `freeFailures` failed logins for a user name (or
+ * `addressFreeFailures` from a client address), further attempts are refused (even with the right password) until a wait has passed
+ * that doubles with each failure: base × 2^(failures − free failures), at most maxDelayMs. A
  * success clears the user's count (not the address's, so one known account cannot launder an
  * address's failures). Counts are forgotten after `forgetAfterMs` without failures. Kept in
  * memory: a restart forgives, which is acceptable, as a restart is not in an attacker's hands.
@@ -10,6 +10,8 @@ export interface ThrottleOptions {
   baseDelayMs: number;
   maxDelayMs: number;
   freeFailures: number;
+  /** A client address is shared by every user behind it: it gets more failures before waiting. */
+  addressFreeFailures: number;
   forgetAfterMs: number;
   now?: () => number;
 }
@@ -18,6 +20,7 @@ export const defaultThrottle: ThrottleOptions = {
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   freeFailures: 3,
+  addressFreeFailures: 10,
   forgetAfterMs: 15 * 60_000,
 };
 
@@ -40,12 +43,10 @@ export function createLoginThrottle(options: ThrottleOptions = defaultThrottle) 
     }
     return count;
   };
-  const waitFor = (count: Count | undefined): number => {
-    if (!count || count.failures < options.freeFailures) return 0;
-    const delay = Math.min(
-      options.maxDelayMs,
-      options.baseDelayMs * 2 ** (count.failures - options.freeFailures),
-    );
+  const waitFor = (key: string, count: Count | undefined): number => {
+    const free = key.startsWith('addr:') ? options.addressFreeFailures : options.freeFailures;
+    if (!count || count.failures < free) return 0;
+    const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (count.failures - free));
     return Math.max(0, count.lastFailureMs + delay - now());
   };
   const keys = (userName: string, address: string) => [`user:${userName.toLowerCase()}`, `addr:${address}`];
@@ -53,7 +54,7 @@ export function createLoginThrottle(options: ThrottleOptions = defaultThrottle) 
   return {
     /** Milliseconds to wait before this user name may try again from this address; 0 when it may now. */
     retryAfterMs(userName: string, address: string): number {
-      return Math.max(...keys(userName, address).map((key) => waitFor(current(key))));
+      return Math.max(...keys(userName, address).map((key) => waitFor(key, current(key))));
     },
     failed(userName: string, address: string): void {
       if (counts.size > MAX_KEYS) {
