@@ -26,7 +26,11 @@ export function withConnection(command: Command): Command {
   return command
     .option('--url <url>', 'console API of the master (env SCALEOUT_URL)', undefined)
     .option('--token <token>', 'console API token (env SCALEOUT_TOKEN; default: <data-dir>/console.token)')
-    .option('--data-dir <dir>', 'data directory of a local master (env SCALEOUT_DATA_DIR)');
+    .option('--data-dir <dir>', 'data directory of a local master (env SCALEOUT_DATA_DIR)')
+    .option(
+      '--ca-file <file>',
+      "the master's CA certificate, for an https console (env SCALEOUT_CA_FILE; default: <data-dir>/tls/ca.crt)",
+    );
 }
 export const clientOf = (flags: ConnectionFlags) => connect(flags);
 

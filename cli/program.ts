@@ -9,6 +9,7 @@ import { runMaster } from './commands/master';
 import { registerWorkerCommand } from './commands/worker';
 import { registerWorkerInstallCommands } from './commands/workerInstall';
 import { registerEnrolCommands } from './commands/enrolCommands';
+import { registerSecurityCommands } from './commands/securityCommands';
 import { deploy, listExecutions, logs, run } from './commands/client';
 
 export function buildProgram(): Command {
@@ -23,7 +24,11 @@ export function buildProgram(): Command {
     .command('master')
     .description('run the master headless: catalog, agent endpoint and console')
     .option('--data-dir <dir>', 'catalog and keys (env SCALEOUT_DATA_DIR)', defaultDataDir())
-    .option('--console-host <host>', 'console listener address', '127.0.0.1')
+    .option(
+      '--console-host <host>',
+      "console listener address; beyond loopback (e.g. 0.0.0.0) it serves https with a certificate from the master's CA",
+      '127.0.0.1',
+    )
     .option('--console-port <port>', 'console listener port', int('--console-port', 0, 65535), 8390)
     .option('--agent-host <host>', 'agent endpoint address', '0.0.0.0')
     .option('--agent-port <port>', 'agent endpoint port', int('--agent-port', 0, 65535), 8391)
@@ -128,6 +133,7 @@ export function buildProgram(): Command {
 
   registerRuntimeCommands(program);
   registerEnrolCommands(program);
+  registerSecurityCommands(program);
 
   registerCatalogCommands(program);
   registerCatalogAdmin(program);

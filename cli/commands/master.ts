@@ -1,7 +1,7 @@
 import { createMaster } from '../../master-core/createMaster';
 import { createLogger } from '../../master-core/logger';
 import { loadProjectDir } from '../../master-core/deploy/loadProjectDir';
-import { createApiClient } from '../../master-core/protocol/apiClient';
+import { connect } from '../connection';
 import { cliEntry, rendererDir, sampleDirs } from '../paths';
 
 export interface MasterFlags {
@@ -68,7 +68,7 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, log);
+  if (flags.sample) await deploySampleOnFirstRun(master.consoleUrl, master.consoleToken, master.dataDir, log);
 
   process.stdout.write(masterBanner(master).join('\n'));
 }
@@ -76,9 +76,11 @@ export async function runMaster(flags: MasterFlags): Promise<void> {
 async function deploySampleOnFirstRun(
   consoleUrl: string,
   token: string,
+  dataDir: string,
   log: ReturnType<typeof createLogger>,
 ): Promise<void> {
-  const client = createApiClient({ baseUrl: consoleUrl, token });
+  // Through connect: an https console (--console-host beyond loopback) is trusted by its CA file.
+  const client = connect({ url: consoleUrl, token, dataDir });
   const { folders } = await client.call('catalog.tree', {});
   if (folders.length > 0) return;
   for (const dir of sampleDirs()) {
