@@ -182,9 +182,10 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
         error instanceof ScaleOutError ? error : new ScaleOutError('INTERNAL', coerceError(error).message);
       if (e.code === 'INTERNAL') deps.log.error(`${method} failed: ${coerceError(error).stack ?? e.message}`);
       const refused = e.code === 'FORBIDDEN' || e.code === 'UNAUTHORIZED';
-      // Audited: refusals, failed logins, and failed attempts at a change (not failed reads).
+      // Audited: refusals (403, 401) and failed logins. A call refused as invalid or for a missing
+      // object changed nothing and is the caller's own business: not audited (nor is a failed read).
       const unparsedLogin = method === 'auth.login' && input === undefined;
-      if ((refused || changes) && !unparsedLogin)
+      if (refused && !unparsedLogin)
         audit({
           userName: auditUser(method, caller, input),
           method,
