@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -23,6 +23,7 @@ import { createEventSpool } from './eventSpool';
 import type { SpoolWrite } from './eventSpool';
 import type { LiveWorkerSettings } from './config/workerSettings';
 import { createHostPool } from './hostPool';
+import { resolveRunAsUser } from './runAs';
 import type { HostPoolMode } from './hostPool';
 import type { ExecutionSlot } from './executionSlot';
 import { createHealthProbe, machineFacts, overLimits } from './machineFacts';
@@ -61,6 +62,11 @@ export interface AgentOptions {
   executionMode?: HostPoolMode;
   /** Extra environment variables (names) passed to execution hosts and their tasks. */
   passEnv?: string[];
+  /**
+   * Linux and macOS: run packages as this unprivileged user, so they cannot read the agent's
+   * credential files (the agent must run as root to switch; runAs.ts). Default: the agent's user.
+   */
+  runAsUser?: string;
   log: AgentLogger;
   /** Take no new work while CPU use is above this (SSIS TaskRequestMaxCPU); default 100. */
   maxCpuPercent?: number;
@@ -152,10 +158,21 @@ export function createAgent(options: AgentOptions) {
   });
   /** Attempts whose process runs in this agent process (the slot is set once it is started). */
   const running = new Map<string, { slot: ExecutionSlot | null }>();
+  const runAs = options.runAsUser ? resolveRunAsUser(options.runAsUser) : undefined;
+  if (runAs) {
+    // The run-as user reaches its attempt's folder through the work directory.
+    if ((statSync(options.workDir).mode & 0o001) === 0) {
+      throw new Error(
+        `runAsUser ${runAs.name}: ${options.workDir} must let other users pass through (chmod o+x); its credentials folder stays 0700`,
+      );
+    }
+    log.info(`packages run as ${runAs.name} (uid ${runAs.uid}, gid ${runAs.gid})`);
+  }
   const hosts = createHostPool({
     hostEntry: options.hostEntry,
     mode: options.executionMode ?? 'process',
     ...(options.passEnv ? { passEnv: options.passEnv } : {}),
+    ...(runAs ? { runAs } : {}),
     log: (message) => log.info(message),
   });
   let socket: WebSocket | null = null;

@@ -7,6 +7,8 @@ import { HostOutbound } from './engine/hostProtocol';
 import type { EngineEvent } from './engine/events';
 import { hostEnvironment, signalHostGroup } from './hostEnvironment';
 import { createHostOutput, outcomeFromExit } from './outcome';
+import { handOver, runAsSpawnOptions } from './runAs';
+import type { RunAsUser } from './runAs';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 /** Characters of a host's stderr, and of its stdout, kept for the report of a crash. */
@@ -56,6 +58,8 @@ export interface HostOptions {
   execArgv?: string[];
   /** More environment variables to pass (hostEnvironment.ts). */
   passEnv?: string[];
+  /** Run the host (and its tasks) as this user; each attempt's directory is handed over to it (runAs.ts). */
+  runAs?: RunAsUser;
 }
 
 export type HostState = 'starting' | 'idle' | 'busy' | 'exited';
@@ -118,9 +122,13 @@ function watchExit(
   });
 }
 
-export function attemptDirectory(workDir: string, attemptId: string): string {
-  const dir = join(workDir, 'attempts', attemptId);
-  mkdirSync(dir, { recursive: true });
+export function attemptDirectory(workDir: string, attemptId: string, runAs?: RunAsUser): string {
+  const parent = join(workDir, 'attempts');
+  // Others may pass through (a run-as user reaches its own attempt) but not list the attempts.
+  mkdirSync(parent, { recursive: true, mode: 0o711 });
+  const dir = join(parent, attemptId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (runAs) handOver(dir, runAs);
   return dir;
 }
 
@@ -140,11 +148,13 @@ interface Attempt {
 /** Starts one execution host process in its own process group and waits for its host.ready. */
 export function spawnHost(options: HostOptions): ExecutionHost {
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const runAs = options.runAs ? runAsSpawnOptions(options.runAs) : null;
   const child = fork(options.hostEntry, [], {
     cwd: options.cwd,
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: hostEnvironment(process.env, { passEnv: options.passEnv ?? [] }),
+    env: { ...hostEnvironment(process.env, { passEnv: options.passEnv ?? [] }), ...runAs?.env },
+    ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     execArgv: options.execArgv ?? [],
     serialization: 'json',
   });
@@ -280,7 +290,7 @@ export function spawnHost(options: HostOptions): ExecutionHost {
     },
     run(runOptions): ExecutionSlot {
       if (attempt || exited || finished) throw new Error('this execution host cannot take an attempt now');
-      const cwd = attemptDirectory(runOptions.workDir, runOptions.task.attemptId);
+      const cwd = attemptDirectory(runOptions.workDir, runOptions.task.attemptId, options.runAs);
       const a: Attempt = {
         options: runOptions,
         cwd,

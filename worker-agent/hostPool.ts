@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { spawnHost } from './executionSlot';
 import type { AttemptOptions, ExecutionHost, ExecutionSlot, HostState } from './executionSlot';
 import { recycleDecision } from './outcome';
+import type { RunAsUser } from './runAs';
 
 export type HostPoolMode = 'process' | 'pooled';
 
@@ -47,6 +48,8 @@ export interface HostPoolOptions {
   hostCwd?: string;
   execArgv?: string[];
   passEnv?: string[];
+  /** Run hosts and their tasks as this unprivileged user (runAs.ts); default the agent's own. */
+  runAs?: RunAsUser;
   log?: (message: string) => void;
 }
 
@@ -90,6 +93,7 @@ export function createHostPool(options: HostPoolOptions): HostPool {
       ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
       ...(options.execArgv ? { execArgv: options.execArgv } : {}),
       ...(options.passEnv ? { passEnv: options.passEnv } : {}),
+      ...(options.runAs ? { runAs: options.runAs } : {}),
     });
     live.add(host);
     // A spare that dies while idle is not replaced here (a broken host entry would respawn for

@@ -63,6 +63,15 @@ export const WorkerConfig = z.strictObject({
   MasterCaFingerprints: z.array(z.string().regex(/^\S{8,256}$/, 'must be a fingerprint')).default([]),
   /** A file holding the shared agent token, for masters that authenticate workers by token. */
   AgentTokenFile: absolutePath.optional(),
+  /**
+   * Linux and macOS: run packages as this unprivileged OS user, so they cannot read the agent's
+   * credential or token files (the agent service runs as root to switch; worker-agent/runAs.ts).
+   */
+  RunAsUser: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/, 'must be a user name')
+    .max(64)
+    .optional(),
   /** debug, info, warn or error. */
   LogLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -138,6 +147,8 @@ const COMMENTS: Record<keyof WorkerConfig, string> = {
   MasterCaFingerprints:
     'Extra master CA fingerprints (SHA-256) to trust. Enrolled workers need none: their pins are in CredentialFolder.',
   AgentTokenFile: 'A file holding the shared agent token (masters that authenticate workers by token).',
+  RunAsUser:
+    "Linux/macOS: run packages as this unprivileged user, so they cannot read this worker's credential files (the service runs as root).",
   LogLevel: 'debug, info, warn or error.',
 };
 

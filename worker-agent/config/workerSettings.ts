@@ -25,6 +25,8 @@ export interface WorkerSettings {
   credentialDir: string | undefined;
   caFingerprints: string[];
   tokenFile: string | undefined;
+  /** Run packages as this OS user (runAs.ts); undefined: the agent's own user. */
+  runAsUser: string | undefined;
   logLevel: WorkerConfig['LogLevel'];
 }
 
@@ -53,6 +55,7 @@ export function workerSettings(config: WorkerConfig): WorkerSettings {
     credentialDir: config.CredentialFolder,
     caFingerprints: config.MasterCaFingerprints,
     tokenFile: config.AgentTokenFile,
+    runAsUser: config.RunAsUser,
     logLevel: config.LogLevel,
   };
 }
