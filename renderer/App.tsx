@@ -1,15 +1,20 @@
 import { useCallback, useState } from 'react';
 import { ConsoleLayout } from './components/ConsoleLayout';
 import { ConnectDialog } from './components/ConnectDialog';
+import type { ConnectMode } from './components/ConnectDialog';
+import { AccessProvider } from './connection/AccessProvider';
 import { ApiProvider } from './connection/ApiProvider';
 import {
   forgetConnection,
   openRemoteConsole,
+  rememberConnectMode,
+  rememberedConnectMode,
   rememberedMasters,
   rememberedMasterUrl,
   saveConnection,
 } from './connection/browserConnection';
 import type { Connection } from './state/connectionParams';
+import { refusedCredentialNotice } from './state/connectionParams';
 
 interface AppProps {
   initialConnection: Connection | null;
@@ -20,20 +25,23 @@ export function App({ initialConnection }: AppProps) {
   const [connection, setConnection] = useState<Connection | null>(initialConnection);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const handleConnected = useCallback((next: Connection) => {
+  const handleConnected = useCallback((next: Connection, mode: ConnectMode) => {
     saveConnection(next);
+    rememberConnectMode(mode);
     setNotice(null);
     setConnection(next);
   }, []);
 
-  const handleDisconnect = useCallback(() => {
+  /** Disconnect, or Sign out (the header ended the session first); `reason` is shown on Connect. */
+  const handleDisconnect = useCallback((reason?: string) => {
     forgetConnection();
+    setNotice(reason ?? null);
     setConnection(null);
   }, []);
 
-  const handleUnauthorized = useCallback(() => {
+  const handleUnauthorized = useCallback((reason: string) => {
     forgetConnection();
-    setNotice('The master refused the token. It may have restarted with a new one: connect again.');
+    setNotice(refusedCredentialNotice(reason));
     setConnection(null);
   }, []);
 
@@ -41,6 +49,7 @@ export function App({ initialConnection }: AppProps) {
     return (
       <ConnectDialog
         initialUrl={rememberedMasterUrl()}
+        initialMode={rememberedConnectMode()}
         recentMasters={rememberedMasters()}
         currentOrigin={window.location.origin}
         notice={notice}
@@ -51,7 +60,9 @@ export function App({ initialConnection }: AppProps) {
   }
   return (
     <ApiProvider connection={connection} onUnauthorized={handleUnauthorized}>
-      <ConsoleLayout onDisconnect={handleDisconnect} />
+      <AccessProvider>
+        <ConsoleLayout onDisconnect={handleDisconnect} />
+      </AccessProvider>
     </ApiProvider>
   );
 }

@@ -5,14 +5,20 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { createApiClient } from '../../master-core/protocol/apiClient';
 import { coerceError } from '../../master-core/protocol/errors';
-import { isSameOrigin, normalizeBaseUrl, remoteConsoleUrl } from '../state/connectionParams';
+import { isSameOrigin, normalizeBaseUrl, remoteConsoleUrl, remoteSignInUrl } from '../state/connectionParams';
 import type { Connection } from '../state/connectionParams';
+
+/** The two ways in: the master's token (or an API token), or a user's name and password. */
+export type ConnectMode = 'token' | 'password';
+type Field = 'url' | 'token' | 'userName' | 'password';
 
 interface ConnectDialogProps {
   initialUrl: string;
@@ -24,10 +30,18 @@ interface ConnectDialogProps {
   onOpenRemote?: (baseUrl: string, url: string) => Promise<void>;
   /** Why the user is asked again (a refused token, say). */
   notice: string | null;
-  onConnected: (connection: Connection) => void;
+  /** Which way in is shown first (the one used last). */
+  initialMode?: ConnectMode;
+  onConnected: (connection: Connection, mode: ConnectMode) => void;
 }
 
-/** Like SSMS's "Connect to Server": the master's URL and its console token, checked before use. */
+const loginFields: readonly string[] = ['userName', 'password'];
+
+/**
+ * Like SSMS's "Connect to Server": the master's URL and either its console token (or an API token),
+ * checked before use, or a user name and password (SQL Server Authentication's counterpart) for a
+ * session token from auth.login. Either token is kept in the tab's sessionStorage only.
+ */
 export function ConnectDialog({
   initialUrl,
   recentMasters = [],
@@ -35,30 +49,63 @@ export function ConnectDialog({
   onConnected,
   onOpenRemote,
   notice,
+  initialMode = 'token',
 }: ConnectDialogProps) {
   const [url, setUrl] = useState(initialUrl);
+  const [mode, setMode] = useState<ConnectMode>(initialMode);
   const [token, setToken] = useState('');
-  const [error, setError] = useState<{ field: 'url' | 'token' | null; message: string } | null>(null);
+  const [userName, setUserName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<{ field: Field | null; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const remote = (baseUrl: string) =>
+    currentOrigin !== undefined && onOpenRemote !== undefined && !isSameOrigin(baseUrl, currentOrigin);
+
+  async function signIn(baseUrl: string) {
+    if (userName.trim() === '') return setError({ field: 'userName', message: 'User name is required' });
+    if (password === '') return setError({ field: 'password', message: 'Password is required' });
+    setBusy(true);
+    setError(null);
+    try {
+      if (remote(baseUrl)) {
+        // A password goes only to the master whose console this is: sign in on that one's own page.
+        await onOpenRemote?.(baseUrl, remoteSignInUrl(baseUrl));
+        return;
+      }
+      const { token: sessionToken } = await createApiClient({ baseUrl, token: '' }).call('auth.login', {
+        userName: userName.trim(),
+        password,
+      });
+      setPassword('');
+      onConnected({ baseUrl, token: sessionToken }, 'password');
+    } catch (e) {
+      const failure = coerceError(e) as Error & { field?: string };
+      const field = failure.field && loginFields.includes(failure.field) ? (failure.field as Field) : null;
+      setError({ field, message: failure.message });
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function connect(event: FormEvent) {
     event.preventDefault();
     const baseUrl = normalizeBaseUrl(url);
     if (!baseUrl)
       return setError({ field: 'url', message: 'Master URL must be an http:// or https:// address' });
+    if (mode === 'password') return signIn(baseUrl);
     if (token.trim() === '') return setError({ field: 'token', message: 'Token is required' });
     const connection = { baseUrl, token: token.trim() };
     setBusy(true);
     setError(null);
     try {
-      if (currentOrigin && onOpenRemote && !isSameOrigin(baseUrl, currentOrigin)) {
+      if (remote(baseUrl)) {
         // Another master answers only its own console: open it there; it checks the token itself.
-        await onOpenRemote(baseUrl, remoteConsoleUrl(baseUrl, connection.token));
+        await onOpenRemote?.(baseUrl, remoteConsoleUrl(baseUrl, connection.token));
         return;
       }
       // master.info proves both the address and the token before the console opens.
       await createApiClient(connection).call('master.info', {});
-      onConnected(connection);
+      onConnected(connection, 'token');
     } catch (e) {
       setError({ field: null, message: coerceError(e).message });
     } finally {
@@ -76,8 +123,22 @@ export function ConnectDialog({
               {notice}
             </Alert>
           )}
+          <Tabs
+            value={mode}
+            onChange={(_e, next: ConnectMode) => {
+              setMode(next);
+              setError(null);
+            }}
+            variant="fullWidth"
+            sx={{ mb: 1 }}
+          >
+            <Tab value="token" label="Token" data-testid="connect-mode-token" />
+            <Tab value="password" label="Sign in" data-testid="connect-mode-password" />
+          </Tabs>
           <Typography variant="body2" color="text.secondary">
-            The master prints the console address with its token when it starts.
+            {mode === 'token'
+              ? 'The master prints the console address with its token when it starts; an API token works too.'
+              : 'A user of the master (Security > Users). Signing in to another master continues on its own console.'}
           </Typography>
           <Autocomplete
             freeSolo
@@ -104,18 +165,46 @@ export function ConnectDialog({
               />
             )}
           />
-          <TextField
-            label="Token"
-            type="password"
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            fullWidth
-            required
-            autoComplete="off"
-            error={error?.field === 'token'}
-            helperText={error?.field === 'token' ? error.message : ' '}
-            slotProps={{ htmlInput: { 'data-testid': 'connect-token' } }}
-          />
+          {mode === 'token' ? (
+            <TextField
+              label="Token"
+              type="password"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              fullWidth
+              required
+              autoComplete="off"
+              error={error?.field === 'token'}
+              helperText={error?.field === 'token' ? error.message : ' '}
+              slotProps={{ htmlInput: { 'data-testid': 'connect-token' } }}
+            />
+          ) : (
+            <>
+              <TextField
+                label="User name"
+                value={userName}
+                onChange={(e) => setUserName(e.target.value)}
+                fullWidth
+                required
+                autoComplete="username"
+                error={error?.field === 'userName'}
+                helperText={error?.field === 'userName' ? error.message : ' '}
+                slotProps={{ htmlInput: { 'data-testid': 'connect-user' } }}
+              />
+              <TextField
+                label="Password"
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                fullWidth
+                required
+                autoComplete="current-password"
+                error={error?.field === 'password'}
+                helperText={error?.field === 'password' ? error.message : ' '}
+                slotProps={{ htmlInput: { 'data-testid': 'connect-password' } }}
+              />
+            </>
+          )}
           {error && error.field === null && (
             <Alert severity="error" data-testid="connect-error">
               {error.message}
@@ -124,7 +213,7 @@ export function ConnectDialog({
         </DialogContent>
         <DialogActions>
           <Button type="submit" variant="contained" disabled={busy} data-testid="connect-ok">
-            {busy ? 'Connecting...' : 'Connect'}
+            {busy ? 'Connecting...' : mode === 'password' ? 'Sign in' : 'Connect'}
           </Button>
         </DialogActions>
       </form>

@@ -12,6 +12,7 @@ import {
   initialTabs,
   openTab,
   SCALE_OUT_MANAGER_TAB,
+  SECURITY_TAB,
   WORKER_HEALTH_TAB,
 } from '../state/documentTabs';
 import type { DocumentTab } from '../state/documentTabs';
@@ -26,6 +27,7 @@ import { ExecutionsView } from './ExecutionsView';
 import { ExecutionView } from './ExecutionView';
 import { ObjectExplorer } from './ObjectExplorer';
 import { ScaleOutManager } from './scaleout/ScaleOutManager';
+import { SecurityView } from './security/SecurityView';
 import { WorkerHealthView } from './scaleout/WorkerHealthView';
 import { Splitter } from './Splitter';
 
@@ -39,7 +41,7 @@ function usePaneWidth(): [number, (width: number) => void] {
 }
 
 /** The SSMS-like window: app bar, Object Explorer on the left, tabbed documents on the right. */
-export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
+export function ConsoleLayout({ onDisconnect }: { onDisconnect: (reason?: string) => void }) {
   const catalog = useCatalog();
   const workers = useWorkers();
   const [tabs, setTabs] = useState(initialTabs);
@@ -77,6 +79,7 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
   );
   const openScaleOutManager = useCallback(() => setTabs((s) => openTab(s, SCALE_OUT_MANAGER_TAB)), []);
   const openWorkerHealth = useCallback(() => setTabs((s) => openTab(s, WORKER_HEALTH_TAB)), []);
+  const openSecurity = useCallback(() => setTabs((s) => openTab(s, SECURITY_TAB)), []);
   const { reload: reloadCatalog } = catalog;
   const { reload: reloadWorkers } = workers;
   const refreshExplorer = useCallback(() => {
@@ -108,6 +111,8 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
         return <ScaleOutManager workers={workers} onOpenWorkerHealth={openWorkerHealth} />;
       case 'workerHealth':
         return <WorkerHealthView workers={workers} />;
+      case 'security':
+        return <SecurityView folders={catalog.rows} />;
       case 'execution':
         return <ExecutionView executionId={tab.executionId} onOpenExecution={openExecution} />;
     }
@@ -121,6 +126,7 @@ export function ConsoleLayout({ onDisconnect }: { onDisconnect: () => void }) {
         onDisconnect={onDisconnect}
         onOpenScaleOutManager={openScaleOutManager}
         onOpenWorkerHealth={openWorkerHealth}
+        onOpenSecurity={openSecurity}
       />
       <Box sx={{ flex: 1, minHeight: 0, display: 'flex' }}>
         <Box sx={{ width: paneWidth, flexShrink: 0, minWidth: 0 }}>

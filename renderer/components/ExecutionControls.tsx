@@ -7,8 +7,10 @@ import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiOutput, ExecutionRow } from '../../master-core/protocol/api';
 import { ExecutionStatus } from '../../master-core/protocol/codes';
+import { useAccess } from '../hooks/useAccess';
 import { useApi, useConsoleEvents } from '../hooks/useApi';
 import { RunAgainDialog } from './executions/RunAgainDialog';
+import { WhyNot } from './WhyNot';
 
 type Explanation = ApiOutput<'execution.explain'>;
 
@@ -25,6 +27,7 @@ interface ExecutionControlsProps {
  */
 export function ExecutionControls({ execution, onOpenExecution }: ExecutionControlsProps) {
   const client = useApi();
+  const whyNotRun = useAccess().whyNot('execute', execution.folderName);
   const id = execution.executionId;
   const queued = execution.status === ExecutionStatus.pending;
   const stoppable = queued || execution.status === ExecutionStatus.running;
@@ -59,26 +62,32 @@ export function ExecutionControls({ execution, onOpenExecution }: ExecutionContr
     <Box sx={{ px: 1.5, pb: 1 }}>
       <Box sx={{ display: 'flex', gap: 1 }}>
         {stoppable && (
+          <WhyNot reason={whyNotRun}>
+            <Button
+              size="small"
+              color="error"
+              variant="outlined"
+              startIcon={<StopIcon />}
+              onClick={stop}
+              disabled={whyNotRun !== ''}
+              data-testid={`stop-${id}`}
+            >
+              Stop
+            </Button>
+          </WhyNot>
+        )}
+        <WhyNot reason={whyNotRun}>
           <Button
             size="small"
-            color="error"
             variant="outlined"
-            startIcon={<StopIcon />}
-            onClick={stop}
-            data-testid={`stop-${id}`}
+            startIcon={<ReplayIcon />}
+            onClick={() => setRunAgainOpen(true)}
+            disabled={whyNotRun !== ''}
+            data-testid={`run-again-${id}`}
           >
-            Stop
+            Run again
           </Button>
-        )}
-        <Button
-          size="small"
-          variant="outlined"
-          startIcon={<ReplayIcon />}
-          onClick={() => setRunAgainOpen(true)}
-          data-testid={`run-again-${id}`}
-        >
-          Run again
-        </Button>
+        </WhyNot>
       </Box>
       {runAgainOpen && (
         <RunAgainDialog

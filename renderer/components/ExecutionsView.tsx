@@ -9,6 +9,7 @@ import type { GridColDef, GridPaginationModel, GridRowSelectionModel, GridSortMo
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExecutionRow } from '../../master-core/protocol/api';
 import { coerceError } from '../../master-core/protocol/errors';
+import { useAccess } from '../hooks/useAccess';
 import { useApi } from '../hooks/useApi';
 import { useCatalog } from '../hooks/useCatalog';
 import { LIVE_REFRESH_MS, useExecutionPage } from '../hooks/useExecutionPage';
@@ -30,6 +31,7 @@ import { ExecutionsFilterBar } from './executions/ExecutionsFilterBar';
 import { NoExecutionsContext, NoExecutionsOverlay } from './executions/NoExecutionsOverlay';
 import { GridPanel } from './GridPanel';
 import { StatusChip } from './StatusChip';
+import { WhyNot } from './WhyNot';
 
 interface ExecutionsViewProps {
   onOpenExecution: (executionId: number) => void;
@@ -133,6 +135,7 @@ export function ExecutionsView({
   onFiltersApplied,
 }: ExecutionsViewProps) {
   const client = useApi();
+  const access = useAccess();
   const catalog = useCatalog();
   const workers = useWorkers();
   /** What the filter bar shows; `applied` follows once typing pauses. */
@@ -191,7 +194,12 @@ export function ExecutionsView({
   );
 
   const selectedIds = selectedOnPage(selection, page.rows);
-  const toStop = stoppableSelection(page.rows, selectedIds);
+  // Only what the caller may stop (Execute on the execution's folder); the rest is left alone.
+  const toStop = stoppableSelection(
+    page.rows.filter((r) => access.can('execute', r.folderName)),
+    selectedIds,
+  );
+  const stopWhyNot = access.whyNot('execute');
 
   const stopSelected = async () => {
     setStopping(true);
@@ -222,15 +230,17 @@ export function ExecutionsView({
         loaded={!page.loading}
         onReload={page.reload}
         actions={
-          <Button
-            color="error"
-            startIcon={<StopIcon />}
-            disabled={toStop.length === 0 || stopping}
-            onClick={() => void stopSelected()}
-            data-testid="executions-stop"
-          >
-            {toStop.length > 0 ? `Stop (${toStop.length})` : 'Stop'}
-          </Button>
+          <WhyNot reason={stopWhyNot}>
+            <Button
+              color="error"
+              startIcon={<StopIcon />}
+              disabled={toStop.length === 0 || stopping}
+              onClick={() => void stopSelected()}
+              data-testid="executions-stop"
+            >
+              {toStop.length > 0 ? `Stop (${toStop.length})` : 'Stop'}
+            </Button>
+          </WhyNot>
         }
         toolbar={
           <>

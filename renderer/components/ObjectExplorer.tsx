@@ -14,6 +14,8 @@ import { TreeItem } from '@mui/x-tree-view/TreeItem';
 import { useMemo, useState } from 'react';
 import type { HTMLAttributes, KeyboardEvent, MouseEvent, ReactElement } from 'react';
 import type { FolderInfo, WorkerRow } from '../../master-core/protocol/api';
+import { useAccess } from '../hooks/useAccess';
+import { whyNotOnAll } from '../state/access';
 import { menuFor } from '../state/catalogMenu';
 import type { CatalogDialog, MenuAction } from '../state/catalogMenu';
 import { buildCatalogTree, buildScaleOutTree, expandableIds, indexTree } from '../state/catalogTree';
@@ -21,6 +23,7 @@ import type { CatalogPath, TreeNode } from '../state/catalogTree';
 import { targetsForPaths } from '../state/executeTargets';
 import { CatalogDialogHost } from './catalog/CatalogDialogHost';
 import { TreeNodeLabel } from './TreeNodeLabel';
+import { WhyNot } from './WhyNot';
 
 interface ObjectExplorerProps {
   folders: FolderInfo[];
@@ -69,6 +72,7 @@ export function ObjectExplorer({
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [menu, setMenu] = useState<ContextMenuState | null>(null);
   const [dialog, setDialog] = useState<CatalogDialog | null>(null);
+  const access = useAccess();
 
   const selectedNodes = selectedIds.map((id) => index.get(id)).filter((n): n is TreeNode => n !== undefined);
   const selectedPackagePaths = selectedNodes.flatMap((n) => (n.kind === 'package' && n.path ? [n.path] : []));
@@ -155,12 +159,25 @@ export function ObjectExplorer({
     );
   };
 
+  const executeWhyNot = whyNotOnAll(
+    access,
+    'execute',
+    selectedPackagePaths.map((p) => p.folder),
+  );
   const menuPaths = menu ? pathsForMenu(menu.node) : [];
+  const menuFolders = menuPaths.map((p) => p.folder);
   const menuPackageCount = menu?.node.path ? targetsForPaths(folders, menuPaths).length : 0;
   const menuItems: ReactElement[] = [];
-  // Without a place to show executions, the report entry is left out rather than doing nothing.
+  // Without a place to show executions, the report entry is left out rather than doing nothing;
+  // so is what the caller may not do (the master would refuse it).
   const entries = menu
-    ? menuFor(menu.node).filter((e) => e.action.kind !== 'showExecutions' || onShowExecutions)
+    ? menuFor(menu.node).filter(
+        (e) =>
+          (e.action.kind !== 'showExecutions' || onShowExecutions) &&
+          (!e.requires || access.can(e.requires.action, e.requires.folderName)) &&
+          // Several selected packages run together: each one's folder must allow it.
+          (e.action.kind !== 'execute' || whyNotOnAll(access, 'execute', menuFolders) === ''),
+      )
     : [];
   for (const entry of entries) {
     if (entry.dividerBefore && menuItems.length > 0) menuItems.push(<Divider key={`divider-${entry.id}`} />);
@@ -185,14 +202,19 @@ export function ObjectExplorer({
         <Typography variant="subtitle2" sx={{ flex: 1 }}>
           Object Explorer
         </Typography>
-        <Button
-          startIcon={<PlayArrowIcon />}
-          disabled={selectedPackagePaths.length === 0}
-          onClick={() => onExecute(selectedPackagePaths)}
-          data-testid="toolbar-execute"
-        >
-          Execute...
-        </Button>
+        {/* Not offered at all to a caller who may run nothing; otherwise disabled with why. */}
+        {access.can('execute') && (
+          <WhyNot reason={executeWhyNot}>
+            <Button
+              startIcon={<PlayArrowIcon />}
+              disabled={selectedPackagePaths.length === 0 || executeWhyNot !== ''}
+              onClick={() => onExecute(selectedPackagePaths)}
+              data-testid="toolbar-execute"
+            >
+              Execute...
+            </Button>
+          </WhyNot>
+        )}
         <Tooltip title="Refresh">
           <IconButton onClick={onRefresh} aria-label="Refresh" data-testid="explorer-refresh">
             <RefreshIcon fontSize="small" />

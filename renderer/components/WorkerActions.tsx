@@ -3,6 +3,7 @@ import Tooltip from '@mui/material/Tooltip';
 import { useState } from 'react';
 import type { WorkerRow } from '../../master-core/protocol/api';
 import { coerceError } from '../../master-core/protocol/errors';
+import { useAccess } from '../hooks/useAccess';
 import { useApi } from '../hooks/useApi';
 
 type StateMethod = 'worker.enable' | 'worker.disable' | 'worker.drain';
@@ -18,8 +19,11 @@ interface WorkerActionsProps {
 /** Enable, disable or drain one worker (Scale Out Manager's Enable/Disable Worker), edit or revoke it. */
 export function WorkerActions({ worker, onEdit, onRevoke }: WorkerActionsProps) {
   const client = useApi();
+  const access = useAccess();
   const [error, setError] = useState<string | null>(null);
   const revoked = Boolean(worker.revokedAt);
+  // Changing workers is for admins: nothing is offered to anyone else (the master would refuse).
+  if (!access.can('admin')) return null;
   const act = (method: StateMethod) => () => {
     setError(null);
     client.call(method, { name: worker.name }).catch((e: unknown) => setError(coerceError(e).message));

@@ -12,19 +12,22 @@ const PROBE_INTERVAL_MS = 5000;
 
 interface ApiProviderProps {
   connection: Connection;
-  /** Called when the master refuses the token (it restarted with a new one, say). */
-  onUnauthorized: () => void;
+  /**
+   * Called when the master refuses the credential (it restarted with a new token, a session expired
+   * or was signed out, an admin revoked the token or disabled the user), with the master's reason.
+   */
+  onUnauthorized: (reason: string) => void;
   children: ReactNode;
 }
 
 /** Wraps the client so a refused token sends the user back to Connect, wherever it happens. */
-function withUnauthorizedHandler(client: ApiClient, onUnauthorized: () => void): ApiClient {
+function withUnauthorizedHandler(client: ApiClient, onUnauthorized: (reason: string) => void): ApiClient {
   return {
     async call(method, input) {
       try {
         return await client.call(method, input);
       } catch (error) {
-        if (error instanceof ScaleOutError && error.code === 'UNAUTHORIZED') onUnauthorized();
+        if (error instanceof ScaleOutError && error.code === 'UNAUTHORIZED') onUnauthorized(error.message);
         throw error;
       }
     },

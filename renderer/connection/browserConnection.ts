@@ -1,7 +1,9 @@
 import {
   asksToConnect,
   clearSessionConnection,
+  CONNECT_MODE_KEY,
   hashWithoutToken,
+  parseConnectMode,
   readTokenFromHash,
   recentMasters,
   rememberMaster,
@@ -64,4 +66,13 @@ export async function openRemoteConsole(baseUrl: string, url: string): Promise<v
     .scaleoutDesktop;
   if (desktop?.connectToMaster) await desktop.connectToMaster(baseUrl);
   window.location.assign(url);
+}
+
+/** How this user last got in (token or sign in), so Connect offers that first. */
+export function rememberedConnectMode(): 'token' | 'password' {
+  return parseConnectMode(window.localStorage.getItem(CONNECT_MODE_KEY));
+}
+
+export function rememberConnectMode(mode: 'token' | 'password'): void {
+  window.localStorage.setItem(CONNECT_MODE_KEY, mode);
 }

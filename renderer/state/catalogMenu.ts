@@ -1,3 +1,4 @@
+import type { AccessAction } from './access';
 import type { CatalogPath, TreeNode } from './catalogTree';
 
 /** What the Object Explorer's context menu offers on each kind of node, as plain data. */
@@ -32,7 +33,14 @@ export interface MenuEntry {
   action: MenuAction;
   /** Draw a divider above this entry. */
   dividerBefore?: boolean;
+  /** What the caller must be allowed (useAccess().can); the explorer leaves the entry out otherwise. */
+  requires?: { action: AccessAction; folderName?: string };
 }
+
+const needs = (entry: MenuEntry, action: AccessAction, folderName?: string): MenuEntry => ({
+  ...entry,
+  requires: folderName === undefined ? { action } : { action, folderName },
+});
 
 const dialog = (id: string, label: string, d: CatalogDialog, dividerBefore = false): MenuEntry => ({
   id,
@@ -41,7 +49,12 @@ const dialog = (id: string, label: string, d: CatalogDialog, dividerBefore = fal
   ...(dividerBefore ? { dividerBefore } : {}),
 });
 
-const execute: MenuEntry = { id: 'execute', label: 'Execute in Scale Out...', action: { kind: 'execute' } };
+const execute = (folderName: string): MenuEntry =>
+  needs(
+    { id: 'execute', label: 'Execute in Scale Out...', action: { kind: 'execute' } },
+    'execute',
+    folderName,
+  );
 const refresh: MenuEntry = {
   id: 'refresh',
   label: 'Refresh',
@@ -65,51 +78,57 @@ export function menuFor(node: TreeNode): MenuEntry[] {
   const folderName = node.folderName ?? '';
   const projectName = node.path?.project ?? '';
   const path: CatalogPath = node.path ?? { folder: folderName };
+  const modify = (entry: MenuEntry) => needs(entry, 'modify', folderName);
+  const deploy = modify(dialog('deploy', 'Deploy Project...', { kind: 'deploy', folderName }));
+  const createEnvironment = modify(
+    dialog('create-environment', 'Create Environment...', { kind: 'createEnvironment', folderName }),
+  );
   switch (node.kind) {
     case 'ssisdb':
       return [
-        dialog('create-folder', 'Create Folder...', { kind: 'createFolder' }),
-        dialog('deploy', 'Deploy Project...', { kind: 'deploy' }),
-        dialog('properties', 'Properties', { kind: 'catalogProperties' }, true),
+        needs(dialog('create-folder', 'Create Folder...', { kind: 'createFolder' }), 'admin'),
+        // Deploy from the top picks a folder: offered when the caller may modify at least one.
+        needs(dialog('deploy', 'Deploy Project...', { kind: 'deploy' }), 'modify'),
+        needs(dialog('properties', 'Properties', { kind: 'catalogProperties' }, true), 'admin'),
         refresh,
       ];
     case 'folder':
       return [
-        execute,
-        dialog('deploy', 'Deploy Project...', { kind: 'deploy', folderName }),
-        dialog('create-environment', 'Create Environment...', { kind: 'createEnvironment', folderName }),
+        execute(folderName),
+        deploy,
+        createEnvironment,
         allExecutions(path),
-        dialog('delete', 'Delete', { kind: 'deleteFolder', folderName }, true),
+        needs(dialog('delete', 'Delete', { kind: 'deleteFolder', folderName }, true), 'admin'),
         properties(path),
         refresh,
       ];
     case 'projects':
-      return [dialog('deploy', 'Deploy Project...', { kind: 'deploy', folderName }), refresh];
+      return [deploy, refresh];
     case 'environments':
-      return [
-        dialog('create-environment', 'Create Environment...', { kind: 'createEnvironment', folderName }),
-        refresh,
-      ];
+      return [createEnvironment, refresh];
     case 'project':
       return [
-        execute,
-        dialog('configure', 'Configure...', { kind: 'configure', folderName, projectName }),
+        execute(folderName),
+        modify(dialog('configure', 'Configure...', { kind: 'configure', folderName, projectName })),
+        // Versions lists to anyone who may read; its Restore asks for Modify itself.
         dialog('versions', 'Versions...', { kind: 'versions', folderName, projectName }),
-        dialog('deploy', 'Deploy Project...', { kind: 'deploy', folderName }),
+        deploy,
         allExecutions(path),
-        dialog('delete', 'Delete', { kind: 'deleteProject', folderName, projectName }, true),
+        modify(dialog('delete', 'Delete', { kind: 'deleteProject', folderName, projectName }, true)),
         properties(path),
         refresh,
       ];
     case 'package':
       return [
-        execute,
-        dialog('configure', 'Configure...', {
-          kind: 'configure',
-          folderName,
-          projectName,
-          packageName: node.path?.package ?? '',
-        }),
+        execute(folderName),
+        modify(
+          dialog('configure', 'Configure...', {
+            kind: 'configure',
+            folderName,
+            projectName,
+            packageName: node.path?.package ?? '',
+          }),
+        ),
         allExecutions(path),
         properties(path),
         refresh,
@@ -117,8 +136,9 @@ export function menuFor(node: TreeNode): MenuEntry[] {
     case 'environment': {
       const environmentName = node.environmentName ?? '';
       return [
+        // The variables show to anyone who may read; editing them asks for Modify in the dialog.
         dialog('properties', 'Properties', { kind: 'environment', folderName, environmentName }),
-        dialog('delete', 'Delete', { kind: 'deleteEnvironment', folderName, environmentName }, true),
+        modify(dialog('delete', 'Delete', { kind: 'deleteEnvironment', folderName, environmentName }, true)),
         refresh,
       ];
     }

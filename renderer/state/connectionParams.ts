@@ -22,6 +22,8 @@ export const REMEMBERED_URL_KEY = 'scaleout.masterUrl';
 /** The masters this user connected to, most recent first (URLs only, never tokens). */
 export const RECENT_MASTERS_KEY = 'scaleout.recentMasters';
 export const RECENT_MASTERS_MAX = 8;
+/** How this user last got in: with a token or by signing in (not a secret: localStorage). */
+export const CONNECT_MODE_KEY = 'scaleout.connectMode';
 
 /** The token in a "#token=..." fragment (other fragment parameters are allowed), else null. */
 export function readTokenFromHash(hash: string): string | null {
@@ -117,4 +119,20 @@ export function isSameOrigin(baseUrl: string, origin: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What Connect says after the master refused the credential, with the master's own reason. */
+export function refusedCredentialNotice(reason: string): string {
+  const why = reason.trim() === '' ? '' : ` (${reason.trim().replace(/\.$/, '')})`;
+  return `The master refused the credential${why}. The session may have expired or been signed out, the token revoked, or the master restarted with a new token: sign in or connect again.`;
+}
+
+/** The Connect dialog's way in as stored ('token' unless 'password' was saved). */
+export function parseConnectMode(value: string | null): 'token' | 'password' {
+  return value === 'password' ? 'password' : 'token';
+}
+
+/** Signing in to another master happens on that master's own console: it opens showing Connect. */
+export function remoteSignInUrl(baseUrl: string): string {
+  return `${baseUrl}/#connect`;
 }

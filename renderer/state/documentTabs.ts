@@ -4,6 +4,7 @@ export type DocumentTab =
   | { kind: 'executions'; id: 'executions'; title: string }
   | { kind: 'scaleOutManager'; id: 'scale-out-manager'; title: string }
   | { kind: 'workerHealth'; id: 'worker-health'; title: string }
+  | { kind: 'security'; id: 'security'; title: string }
   | { kind: 'execution'; id: string; title: string; executionId: number };
 
 export interface DocumentTabsState {
@@ -22,6 +23,8 @@ export const WORKER_HEALTH_TAB: DocumentTab = {
   id: 'worker-health',
   title: 'Worker Health',
 };
+
+export const SECURITY_TAB: DocumentTab = { kind: 'security', id: 'security', title: 'Security' };
 
 export function executionTab(executionId: number): DocumentTab {
   return {

@@ -12,6 +12,7 @@ import { ObjectName } from '../../../master-core/protocol/packageFormat';
 import { useApi } from '../../hooks/useApi';
 import { formatProblem, readProjectFiles } from '../../state/projectFiles';
 import type { ReadProjectResult } from '../../state/projectFiles';
+import { useAccess } from '../../hooks/useAccess';
 import { CatalogDialogFrame, ErrorAlert } from './CatalogDialogFrame';
 
 interface DeployProjectDialogProps {
@@ -51,9 +52,11 @@ export function DeployProjectDialog({
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [apiError, setApiError] = useState<string | null>(null);
 
-  const folderNames = [...new Set([...folders.map((f) => f.name), ...createdFolders])].sort((a, b) =>
-    a.localeCompare(b, undefined, { sensitivity: 'base' }),
-  );
+  const access = useAccess();
+  // Only folders the caller may deploy to; a folder made here is theirs (only an admin can make one).
+  const folderNames = [
+    ...new Set([...folders.map((f) => f.name).filter((n) => access.can('modify', n)), ...createdFolders]),
+  ].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' }));
 
   async function choose(list: FileList | null) {
     if (!list || list.length === 0) return;
@@ -250,7 +253,7 @@ export function DeployProjectDialog({
               {name}
             </option>
           ))}
-          <option value={NEW_FOLDER}>New folder...</option>
+          {access.can('admin') && <option value={NEW_FOLDER}>New folder...</option>}
         </TextField>
         {newFolder !== null && (
           <>

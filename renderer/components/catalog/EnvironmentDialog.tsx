@@ -14,6 +14,7 @@ import type { EnvironmentInfo } from '../../../master-core/protocol/api';
 import { coerceError } from '../../../master-core/protocol/errors';
 import { ObjectName } from '../../../master-core/protocol/packageFormat';
 import type { ParameterDataType } from '../../../master-core/protocol/packageFormat';
+import { useAccess } from '../../hooks/useAccess';
 import { useApi } from '../../hooks/useApi';
 import { useApiQuery } from '../../hooks/useApiQuery';
 import { deleteQuestion } from '../../state/catalogMenu';
@@ -44,6 +45,8 @@ export function EnvironmentDialog({
   onChanged,
 }: EnvironmentDialogProps) {
   const client = useApi();
+  const modifyWhyNot = useAccess().whyNot('modify', folderName);
+  const canModify = modifyWhyNot === '';
   const [page, setPage] = useState<string>('variables');
   const [editing, setEditing] = useState<Variable | 'new' | null>(null);
   const [removing, setRemoving] = useState<Variable | null>(null);
@@ -91,14 +94,25 @@ export function EnvironmentDialog({
       maxWidth="lg"
       actions={
         <>
-          <Button
-            color="error"
-            onClick={() => setDeleting(true)}
-            sx={{ mr: 'auto' }}
-            data-testid="environment-delete"
-          >
-            Delete Environment...
-          </Button>
+          {canModify ? (
+            <Button
+              color="error"
+              onClick={() => setDeleting(true)}
+              sx={{ mr: 'auto' }}
+              data-testid="environment-delete"
+            >
+              Delete Environment...
+            </Button>
+          ) : (
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              sx={{ mr: 'auto', pl: 1 }}
+              data-testid="environment-read-only"
+            >
+              {`Read only: ${modifyWhyNot}`}
+            </Typography>
+          )}
           <Button onClick={onClose} data-testid="environment-close">
             Close
           </Button>
@@ -134,9 +148,11 @@ export function EnvironmentDialog({
       )}
       {env && page === 'variables' && (
         <Box data-testid="environment-variables">
-          <Button onClick={() => setEditing('new')} sx={{ mb: 1 }} data-testid="variable-add">
-            Add variable...
-          </Button>
+          {canModify && (
+            <Button onClick={() => setEditing('new')} sx={{ mb: 1 }} data-testid="variable-add">
+              Add variable...
+            </Button>
+          )}
           {variables.length === 0 ? (
             <EmptyRow testId="environment-variables-empty">This environment has no variables.</EmptyRow>
           ) : (
@@ -181,22 +197,24 @@ export function EnvironmentDialog({
                           </Button>
                         </>
                       ) : (
-                        <>
-                          <Button
-                            size="small"
-                            onClick={() => setEditing(v)}
-                            data-testid={`variable-edit-${v.name}`}
-                          >
-                            Edit...
-                          </Button>
-                          <Button
-                            size="small"
-                            onClick={() => setRemoving(v)}
-                            data-testid={`variable-delete-${v.name}`}
-                          >
-                            Delete
-                          </Button>
-                        </>
+                        canModify && (
+                          <>
+                            <Button
+                              size="small"
+                              onClick={() => setEditing(v)}
+                              data-testid={`variable-edit-${v.name}`}
+                            >
+                              Edit...
+                            </Button>
+                            <Button
+                              size="small"
+                              onClick={() => setRemoving(v)}
+                              data-testid={`variable-delete-${v.name}`}
+                            >
+                              Delete
+                            </Button>
+                          </>
+                        )
                       )}
                     </TableCell>
                   </TableRow>

@@ -10,9 +10,11 @@ import TableRow from '@mui/material/TableRow';
 import { useState } from 'react';
 import type { VersionRow } from '../../../master-core/protocol/api';
 import { coerceError } from '../../../master-core/protocol/errors';
+import { useAccess } from '../../hooks/useAccess';
 import { useApi } from '../../hooks/useApi';
 import { useApiQuery } from '../../hooks/useApiQuery';
 import { formatTime } from '../../state/displayFormat';
+import { WhyNot } from '../WhyNot';
 import { CatalogDialogFrame, EmptyRow, ErrorAlert, LoadingRow } from './CatalogDialogFrame';
 
 interface VersionsDialogProps {
@@ -25,6 +27,7 @@ interface VersionsDialogProps {
 /** Project Versions: every deployed version, the current one marked; Restore makes another current. */
 export function VersionsDialog({ folderName, projectName, onClose, onChanged }: VersionsDialogProps) {
   const client = useApi();
+  const restoreWhyNot = useAccess().whyNot('modify', folderName);
   const versions = useApiQuery(
     `versions:${folderName}/${projectName}`,
     async (c) => (await c.call('project.versions', { folderName, projectName })).versions,
@@ -142,17 +145,20 @@ export function VersionsDialog({ folderName, projectName, onClose, onChanged }: 
                 <TableCell title={v.contentHash}>{v.packageNames.join(', ')}</TableCell>
                 <TableCell align="right">
                   {!v.isCurrent && (
-                    <Button
-                      size="small"
-                      onClick={() => {
-                        setConfirming(v);
-                        setNotice(null);
-                        setError(null);
-                      }}
-                      data-testid={`version-restore-${v.versionId}`}
-                    >
-                      Restore
-                    </Button>
+                    <WhyNot reason={restoreWhyNot}>
+                      <Button
+                        size="small"
+                        disabled={restoreWhyNot !== ''}
+                        onClick={() => {
+                          setConfirming(v);
+                          setNotice(null);
+                          setError(null);
+                        }}
+                        data-testid={`version-restore-${v.versionId}`}
+                      >
+                        Restore
+                      </Button>
+                    </WhyNot>
                   )}
                 </TableCell>
               </TableRow>

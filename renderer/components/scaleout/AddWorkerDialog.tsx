@@ -28,7 +28,7 @@ interface AddWorkerDialogProps {
   onCreated: (token: CreatedToken) => void;
 }
 
-function Secret({ label, text, testId }: { label: string; text: string; testId: string }) {
+export function Secret({ label, text, testId }: { label: string; text: string; testId: string }) {
   return (
     <Box>
       <Typography variant="caption" color="text.secondary" component="p">

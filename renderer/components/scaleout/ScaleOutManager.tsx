@@ -8,6 +8,7 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import { useEffect, useMemo, useState } from 'react';
 import type { WorkerRow } from '../../../master-core/protocol/api';
+import { useAccess } from '../../hooks/useAccess';
 import { useDashboard } from '../../hooks/useDashboard';
 import { useEnrolmentTokens } from '../../hooks/useEnrolmentTokens';
 import type { LiveCollection } from '../../hooks/useLiveCollection';
@@ -17,6 +18,7 @@ import { EditWorkerDialog } from './EditWorkerDialog';
 import { EnrolmentTokens } from './EnrolmentTokens';
 import { RevokeWorkerDialog } from './RevokeWorkerDialog';
 import { ScaleOutDashboard } from './ScaleOutDashboard';
+import { WhyNot } from '../WhyNot';
 import { WorkerManager } from './WorkerManager';
 
 interface ScaleOutManagerProps {
@@ -30,8 +32,11 @@ type Notice = { severity: 'success' | 'info'; text: string };
 /** SSIS's Scale Out Manager: the dashboard on top, the Worker Manager and enrolment tokens below. */
 export function ScaleOutManager({ workers, onOpenWorkerHealth }: ScaleOutManagerProps) {
   const dashboard = useDashboard();
-  const tokens = useEnrolmentTokens();
-  const [view, setView] = useState<'workers' | 'tokens'>('workers');
+  const access = useAccess();
+  const isAdmin = access.can('admin');
+  const tokens = useEnrolmentTokens(isAdmin);
+  const [chosenView, setView] = useState<'workers' | 'tokens'>('workers');
+  const view = isAdmin ? chosenView : 'workers';
   const [editing, setEditing] = useState<WorkerRow | null>(null);
   const [revoking, setRevoking] = useState<WorkerRow | null>(null);
   const [adding, setAdding] = useState(false);
@@ -42,8 +47,8 @@ export function ScaleOutManager({ workers, onOpenWorkerHealth }: ScaleOutManager
   const { reload: reloadTokens } = tokens;
   const workerCount = workers.rows.length;
   useEffect(() => {
-    if (workerCount > 0) reloadTokens();
-  }, [workerCount, reloadTokens]);
+    if (workerCount > 0 && isAdmin) reloadTokens();
+  }, [workerCount, reloadTokens, isAdmin]);
 
   return (
     <Box
@@ -55,7 +60,7 @@ export function ScaleOutManager({ workers, onOpenWorkerHealth }: ScaleOutManager
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1 }}>
         <Tabs value={view} onChange={(_e, v: 'workers' | 'tokens') => setView(v)} sx={{ flex: 1 }}>
           <Tab value="workers" label="Worker Manager" data-testid="scale-out-tab-workers" />
-          <Tab value="tokens" label="Enrolment tokens" data-testid="scale-out-tab-tokens" />
+          {isAdmin && <Tab value="tokens" label="Enrolment tokens" data-testid="scale-out-tab-tokens" />}
         </Tabs>
         {onOpenWorkerHealth && (
           <Button
@@ -66,14 +71,17 @@ export function ScaleOutManager({ workers, onOpenWorkerHealth }: ScaleOutManager
             Worker health
           </Button>
         )}
-        <Button
-          variant="contained"
-          startIcon={<AddIcon />}
-          onClick={() => setAdding(true)}
-          data-testid="add-worker"
-        >
-          Add worker
-        </Button>
+        <WhyNot reason={access.whyNot('admin')}>
+          <Button
+            variant="contained"
+            startIcon={<AddIcon />}
+            onClick={() => setAdding(true)}
+            disabled={!isAdmin}
+            data-testid="add-worker"
+          >
+            Add worker
+          </Button>
+        </WhyNot>
       </Box>
       {notice && (
         <Alert
