@@ -35,6 +35,24 @@ export async function operationMessage(
   );
 }
 
+/**
+ * True when this worker already ended this attempt with this outcome: a final report sent again
+ * after a reconnect because its acknowledgement was lost. It is answered as stored, not as fenced.
+ */
+export async function endedByIn(
+  q: Queries,
+  attemptId: string,
+  workerId: string,
+  outcome: AttemptEnd['outcome'],
+): Promise<boolean> {
+  const row = await q.get<{ status: number }>(
+    'SELECT status FROM attempts WHERE attempt_id = ? AND worker_agent_id = ? AND end_time IS NOT NULL',
+    [attemptId, workerId],
+  );
+  if (!row) return false;
+  return outcome === 'succeeded' ? row.status === TASK_SUCCEEDED : row.status === TASK_FAILED;
+}
+
 /** Ends a live attempt and moves its execution on; null when fenced (not live, or not this worker's). */
 export async function endAttemptIn(tx: Queries, end: AttemptEnd): Promise<ExecutionRow | null> {
   const attempt = await tx.get<{ execution_id: number; attempt_number: number }>(

@@ -12,7 +12,7 @@ import type { ResolvedParameter } from '../execution/resolveParameters';
 import { loadValue, storeValue } from './environmentsRepo';
 import { isTargetAllowed } from '../execution/eligibility';
 import type { WorkerIdentity } from '../execution/eligibility';
-import { endAttemptIn, getIn, operationMessage } from './attemptEnd';
+import { endAttemptIn, endedByIn, getIn, operationMessage } from './attemptEnd';
 import type { AttemptEnd } from './attemptEnd';
 import { childPackagesOf, packageCalls } from '../execution/validateBundle';
 
@@ -226,6 +226,15 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
     return db.transaction(async (tx) => endAttemptIn(tx, end));
   }
 
+  /** This worker already ended this attempt with this outcome (a replayed final report). */
+  async function endedBy(
+    attemptId: string,
+    workerId: string,
+    outcome: AttemptEnd['outcome'],
+  ): Promise<boolean> {
+    return endedByIn(db, attemptId, workerId, outcome);
+  }
+
   async function renewLeases(
     workerId: string,
     attemptIds: readonly string[],
@@ -266,6 +275,7 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
     claimNext,
     markStarted,
     endAttempt,
+    endedBy,
     renewLeases,
     expireLeases,
   };

@@ -407,6 +407,20 @@ export function createAgentGateway(deps: GatewayDeps) {
       statistics: message.statistics,
       dataStatistics: message.dataStatistics,
     });
+    if (!execution && (await deps.executions.endedBy(message.attemptId, session.workerId, message.outcome))) {
+      // The same final report again (its acknowledgement was lost with the connection): stored once,
+      // acknowledged again, nothing changes.
+      deps.log.info(
+        `worker ${session.name}: attempt ${message.attemptId} was already ended; report acknowledged again`,
+      );
+      session.send({
+        type: 'task.ack',
+        attemptId: message.attemptId,
+        nextSeq: message.eventCount,
+        finished: true,
+      });
+      return;
+    }
     if (!execution) {
       deps.log.warn(
         `worker ${session.name}: late report for attempt ${message.attemptId} rejected (fenced: its lease ended)`,

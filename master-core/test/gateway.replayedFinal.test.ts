@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { nodeClient } from '../../e2e/harness/client';
+import { ExecutionStatus } from '../protocol/codes';
+import { PROTOCOL_VERSION } from '../protocol/wire';
+import { echoProject } from './catalogApi.fixture';
+import { agentTlsOptions, startTestMaster } from './masterFixture';
+
+/**
+ * An agent's final report sent again after a reconnect (its acknowledgement was lost with the
+ * connection) is acknowledged again and changes nothing; it is not "fenced". Found by the chaos
+ * soak (seeds 6 and 8): the master refused the replay as a late report of an ended lease.
+ */
+
+type Frame = { type: string; [key: string]: unknown };
+
+function hello(token: string) {
+  return {
+    type: 'worker.hello',
+    protocolVersion: PROTOCOL_VERSION,
+    agentVersion: '99.0.0',
+    workerId: 'w-replay',
+    name: 'replay',
+    token,
+    tags: [],
+    maxTasks: 1,
+    machine: {
+      hostname: 'h',
+      platform: 'linux',
+      arch: 'x64',
+      cpuCount: 1,
+      totalMemoryBytes: 1,
+      nodeVersion: '20',
+      userAccount: 'u',
+    },
+  };
+}
+
+/** A scripted agent connection: sends frames, waits for the frame a predicate picks. */
+async function connect(url: string, tls: WebSocket.ClientOptions) {
+  const ws = new WebSocket(url, tls);
+  const frames: Frame[] = [];
+  const waiters: { pick: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as Frame;
+    frames.push(frame);
+    for (const w of [...waiters]) {
+      if (w.pick(frame)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    frames,
+    send: (frame: object) => ws.send(JSON.stringify(frame)),
+    next: (pick: (f: Frame) => boolean) =>
+      new Promise<Frame>((resolve, reject) => {
+        const seen = frames.find(pick);
+        if (seen) return resolve(seen);
+        const timer = setTimeout(() => reject(new Error('no such frame within 15 s')), 15_000);
+        waiters.push({
+          pick,
+          resolve: (f) => {
+            clearTimeout(timer);
+            resolve(f);
+          },
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.terminate();
+      }),
+  };
+}
+
+describe('a replayed final report', () => {
+  let master: Awaited<ReturnType<typeof startTestMaster>>;
+  beforeAll(async () => {
+    master = await startTestMaster();
+  });
+  afterAll(() => master?.cleanup());
+
+  it('is acknowledged again, and the execution stays succeeded with one attempt', async () => {
+    const client = nodeClient(master.consoleUrl, master.consoleToken);
+    await client.call('folder.create', { name: 'F' });
+    await client.call('project.deploy', { folderName: 'F', bundle: echoProject() });
+    const tls = agentTlsOptions(master);
+
+    const first = await connect(master.agentUrl, tls);
+    first.send(hello(master.agentToken));
+    await first.next((f) => f.type === 'master.welcome');
+    const { executionId } = await client.call('execution.create', {
+      folderName: 'F',
+      projectName: 'Echo',
+      packageName: 'Say',
+      parameters: { Target: 'x' },
+    });
+    first.send({ type: 'task.request', credit: 1 });
+    const assign = await first.next((f) => f.type === 'task.assign');
+    const attemptId = (assign.task as { attemptId: string }).attemptId;
+    const finished = {
+      type: 'task.finished',
+      attemptId,
+      eventCount: 0,
+      outcome: 'succeeded',
+      exitCode: 0,
+      signal: null,
+      error: null,
+    };
+    first.send({ type: 'task.started', attemptId, pid: 4242 });
+    first.send(finished);
+    await first.next((f) => f.type === 'task.ack' && f.attemptId === attemptId && f.finished === true);
+    // The connection drops as if the acknowledgement had been lost; the agent sends the report again.
+    await first.close();
+
+    const second = await connect(master.agentUrl, tls);
+    second.send(hello(master.agentToken));
+    await second.next((f) => f.type === 'master.welcome');
+    second.send(finished);
+    const answer = await second.next(
+      (f) => (f.type === 'task.ack' || f.type === 'task.rejected') && f.attemptId === attemptId,
+    );
+    expect(answer).toMatchObject({ type: 'task.ack', finished: true });
+
+    const { execution } = await client.call('execution.get', { executionId });
+    expect(execution).toMatchObject({ status: ExecutionStatus.succeeded, attempts: 1 });
+    const { attempts } = await client.call('execution.attempts', { executionId });
+    expect(attempts.map((a) => a.outcome)).toEqual(['succeeded']);
+
+    // A report with another outcome for that ended attempt is still refused: it is not this one.
+    second.send({ ...finished, outcome: 'failed', exitCode: 1, error: 'late' });
+    const refused = await second.next((f) => f.type === 'task.rejected' && f.attemptId === attemptId);
+    expect(refused.reason).toMatch(/fenced/);
+    expect((await client.call('execution.get', { executionId })).execution.status).toBe(
+      ExecutionStatus.succeeded,
+    );
+    await second.close();
+  });
+});
