@@ -109,8 +109,12 @@ export async function benchFleet(options: FleetOptions = defaultFleetOptions): P
           heartbeats: sum.heartbeats + s.heartbeats,
           welcomed: sum.welcomed + s.welcomed,
           closes: sum.closes + s.closes,
+          codes: Object.entries(s.closeCodes).reduce(
+            (codes, [code, n]) => ({ ...codes, [code]: (codes[code] ?? 0) + n }),
+            sum.codes,
+          ),
         }),
-        { heartbeats: 0, welcomed: 0, closes: 0 },
+        { heartbeats: 0, welcomed: 0, closes: 0, codes: {} as Record<string, number> },
       ),
     );
   try {
@@ -168,6 +172,7 @@ export async function benchFleet(options: FleetOptions = defaultFleetOptions): P
       const sent: number[] = [];
       let welcomed = 0;
       let closes = 0;
+      let codes = '';
       for (let w = 0; w < options.windows; w += 1) {
         const before = await ask();
         const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
@@ -187,13 +192,16 @@ export async function benchFleet(options: FleetOptions = defaultFleetOptions): P
         sent.push((after.heartbeats - before.heartbeats) / (wallMs / 1000));
         welcomed = after.welcomed;
         closes = after.closes;
+        codes = Object.entries(after.codes)
+          .map(([code, n]) => `${n} x ${code}`)
+          .join(', ');
       }
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const perBeat = ((mean(cpu) * 10) / mean(sent)).toFixed(1);
       const connectNote = inTime
         ? `connected in ${connectSeconds.toFixed(0)} s`
         : `only ${welcomed} of ${size} welcomed after the ${options.connectBudgetMs / 1000} s connect budget`;
-      const note = `${connectNote}; ${mean(sent).toFixed(0)} heartbeats/s sent; ${perBeat} ms master CPU per heartbeat; RSS ${mean(rss).toFixed(0)} MiB; lag p99 ${mean(lagP99).toFixed(1)} ms, max ${Math.max(...lagMax).toFixed(0)} ms; ${closes} dropped`;
+      const note = `${connectNote}; ${mean(sent).toFixed(0)} heartbeats/s sent; ${perBeat} ms master CPU per heartbeat; RSS ${mean(rss).toFixed(0)} MiB; lag p99 ${mean(lagP99).toFixed(1)} ms, max ${Math.max(...lagMax).toFixed(0)} ms; ${closes} dropped${codes ? ` (close codes: ${codes})` : ''}`;
       console.log(`fleet: ${size} agents: master CPU ${mean(cpu).toFixed(0)}% of a core; ${note}`);
       rows.push({
         name: `fleet: master CPU, ${size} agents heartbeating every ${defaultTimings.heartbeatIntervalMs / 1000} s`,

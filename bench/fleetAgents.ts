@@ -27,7 +27,16 @@ export interface FleetProcessConfig {
 export type FleetReport =
   | { type: 'enrolled'; count: number; ms: number }
   | { type: 'connected'; count: number; ms: number }
-  | { type: 'stats'; heartbeats: number; tasks: number; closes: number; welcomed: number; failed: number }
+  | {
+      type: 'stats';
+      heartbeats: number;
+      tasks: number;
+      closes: number;
+      welcomed: number;
+      failed: number;
+      /** Close code (1006: terminated, no close frame) -> connections closed with it. */
+      closeCodes: Record<string, number>;
+    }
   | { type: 'error'; message: string };
 
 const machine = (i: number) => ({
@@ -45,7 +54,14 @@ const send = (ws: WebSocket, message: WorkerMessage) => ws.send(JSON.stringify(m
 async function run(config: FleetProcessConfig): Promise<void> {
   const report = (r: FleetReport) => process.send?.(r);
   const dir = mkdtempSync(join(tmpdir(), 'scaleout-bench-fleet-'));
-  const stats = { heartbeats: 0, tasks: 0, closes: 0, welcomed: 0, failed: 0 };
+  const stats = {
+    heartbeats: 0,
+    tasks: 0,
+    closes: 0,
+    welcomed: 0,
+    failed: 0,
+    closeCodes: {} as Record<string, number>,
+  };
   const sockets: WebSocket[] = [];
   process.on('disconnect', () => {
     sockets.forEach((ws) => ws.terminate());
@@ -170,6 +186,7 @@ async function run(config: FleetProcessConfig): Promise<void> {
       ws.on('close', (code, reason) => {
         if (heartbeat) clearInterval(heartbeat);
         stats.closes += 1;
+        stats.closeCodes[code] = (stats.closeCodes[code] ?? 0) + 1;
         if (!welcomed) {
           stats.failed += 1;
           if (stats.failed <= 3)

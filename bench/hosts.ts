@@ -125,8 +125,8 @@ async function measure(
 /** The host pool rows of `npm run bench`; needs dist/executionHost.mjs built. */
 export async function hostPoolBench(hostEntry = join(process.cwd(), 'dist/executionHost.mjs')) {
   return [
-    ...(await measure('process mode, no spare', { mode: 'process', warmSpares: 0 }, hostEntry, 300)),
-    ...(await measure('process mode, 1 warm spare', { mode: 'process', warmSpares: 1 }, hostEntry, 300)),
+    ...(await measure('process mode, no spare', { mode: 'process', warmSpares: 0 }, hostEntry, 150)),
+    ...(await measure('process mode, 1 warm spare', { mode: 'process', warmSpares: 1 }, hostEntry, 150)),
     ...(await measure('pooled mode', { mode: 'pooled', warmSpares: 1 }, hostEntry, 5_000)),
   ];
 }

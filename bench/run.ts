@@ -4,7 +4,7 @@
 // processes, real execution hosts, real catalog files. `--quick` runs fewer and smaller samples
 // (a smoke test of the bench itself; its figures are not the benchmark's).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startTestMaster } from '../master-core/test/masterFixture';
@@ -212,6 +212,9 @@ async function part(group: Group, label: string, run: () => Promise<void>): Prom
     record(group, { name: `${label}: FAILED`, unit: '', samples: [], note: message.slice(0, 300) });
   }
   log(`${label}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  // What is measured so far survives a crash of a later part.
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/partial.json', `${JSON.stringify({ results, lateErrors }, null, 2)}\n`);
 }
 
 function addRatios(): void {
@@ -311,6 +314,16 @@ function goals(): Goal[] {
   ];
 }
 
+// A master torn down at the end of a part may still have work in flight that meets its closed
+// catalog (seen after the fleet: "SQLITE_MISUSE: Database is closed"). That must not lose the run:
+// it is logged, counted in the JSON, and the bench goes on.
+const lateErrors: string[] = [];
+process.on('unhandledRejection', (error: unknown) => {
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+  lateErrors.push(text.slice(0, 2_000));
+  console.error(`[bench] unhandled rejection (logged, the run goes on): ${text}`);
+});
+
 async function main(): Promise<void> {
   const started = new Date();
   const load = loadavg().map((l) => l.toFixed(2));
@@ -388,11 +401,13 @@ async function main(): Promise<void> {
         minutes: Number(minutes),
         results,
         goals: goalList.map((g) => ({ ...g, verdict: verdict(g) })),
+        lateErrors,
       },
       null,
       2,
     )}\n`,
   );
+  rmSync('bench/results/partial.json', { force: true });
   console.log(`wrote ${file}`);
 }
 
