@@ -1,5 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { coerceError } from '../../master-core/protocol/errors';
 import { useApi, useConsoleEvents } from '../hooks/useApi';
@@ -36,8 +35,15 @@ export function AccessProvider({ children }: { children: ReactNode }) {
   }, [client]);
 
   useEffect(() => reload(), [reload]);
+  // Asked again after a reconnect (not on the first connect: the answer above is fresh).
+  const wasDown = useRef(false);
   useConsoleEvents((message) => {
-    if (message.kind === 'status' && message.connected) reload();
+    if (message.kind !== 'status') return;
+    if (!message.connected) wasDown.current = true;
+    else if (wasDown.current) {
+      wasDown.current = false;
+      reload();
+    }
   });
 
   const value = useMemo<AccessContextValue>(() => ({ ...state, reload }), [state, reload]);
