@@ -5,7 +5,8 @@ import Tabs from '@mui/material/Tabs';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { FolderInfo } from '../../../master-core/protocol/api';
-import { useAccess } from '../../hooks/useAccess';
+import { useAccessState } from '../../hooks/useAccess';
+import { LoadingRow } from '../catalog/CatalogDialogFrame';
 import { ApiTokensPanel } from './ApiTokensPanel';
 import { AuditPanel } from './AuditPanel';
 import { FolderPermissionsPanel } from './FolderPermissionsPanel';
@@ -18,11 +19,14 @@ type Page = 'users' | 'tokens' | 'permissions' | 'audit';
  * Security node and the SSISDB permissions pages). Anyone else sees only their own API tokens.
  */
 export function SecurityView({ folders }: { folders: readonly FolderInfo[] }) {
-  const access = useAccess();
+  const { access, loading } = useAccessState();
   const isAdmin = access.can('admin');
-  const [page, setPage] = useState<Page>(isAdmin ? 'users' : 'tokens');
-  const shown: Page = isAdmin ? page : 'tokens';
+  // Until one is picked: Users for an admin (access may arrive after the tab opened).
+  const [page, setPage] = useState<Page | null>(null);
+  const shown: Page = isAdmin ? (page ?? 'users') : 'tokens';
   const me = access.whoami?.user.userName ?? null;
+  // What is shown depends on who is asking: nothing is loaded before the master says.
+  if (loading) return <LoadingRow testId="security-loading" what="your permissions" />;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }} data-testid="security-view">
       <Box sx={{ display: 'flex', alignItems: 'center', px: 1 }}>
