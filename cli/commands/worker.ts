@@ -35,6 +35,8 @@ export interface WorkerFlags {
   executionMode?: string;
   passEnv?: string[];
   keepAttemptDirs?: boolean;
+  /** Linux/macOS, agent as root: execution hosts and their tasks run as this unprivileged user. */
+  runAsUser?: string;
 }
 
 const MIB = 2 ** 20;
@@ -159,6 +161,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     executionMode: executionMode(flags.executionMode),
     ...(flags.passEnv?.length ? { passEnv: flags.passEnv } : {}),
     keepAttemptDirectories: flags.keepAttemptDirs === true,
+    ...(flags.runAsUser ? { runAsUser: flags.runAsUser } : {}),
     log,
     ...limits,
     // Refused or replaced: retrying cannot help, so exit non-zero (the reason is logged above).
@@ -233,5 +236,9 @@ export function registerWorkerCommand(program: Command): Command {
       [],
     )
     .option('--keep-attempt-dirs', "keep each attempt's working directory after it ends (default: removed)")
+    .option(
+      '--run-as-user <name>',
+      'run packages as this unprivileged user (Linux/macOS; the agent runs as root); they cannot read its credentials',
+    )
     .action((flags: WorkerFlags) => runWorker(flags));
 }

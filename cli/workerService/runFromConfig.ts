@@ -121,6 +121,7 @@ export function runWorkerFromConfig(file: string): Agent {
     executionMode: settings.executionMode,
     passEnv: settings.passEnv,
     keepAttemptDirectories: settings.keepAttemptDirectories,
+    ...(settings.runAsUser ? { runAsUser: settings.runAsUser } : {}),
     maxCpuPercent: settings.maxCpuPercent,
     minFreeMemoryBytes: settings.minFreeMemoryBytes,
     spoolLimitBytes: settings.spoolLimitBytes,
