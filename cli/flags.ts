@@ -13,6 +13,18 @@ export const int = (name: string, min: number, max: number) => (value: string) =
     throw new InvalidArgumentError(`${name} must be between ${min} and ${max} (got ${n})`);
   return n;
 };
+/** A systemd byte size: digits with an optional K, M, G or T (at least 64M: a worker needs that much). */
+export const memorySize = (value: string) => {
+  const m = /^(\d+)([KMGT]?)$/.exec(value);
+  if (!m)
+    throw new InvalidArgumentError(
+      `--memory-max must be bytes with an optional K, M, G or T, e.g. 4G (got "${value}")`,
+    );
+  const bytes = Number(m[1]) * 1024 ** ' KMGT'.indexOf(m[2] || ' ');
+  if (bytes < 64 * 1024 ** 2)
+    throw new InvalidArgumentError(`--memory-max must be at least 64M (got ${value})`);
+  return value;
+};
 export const list = (value: string, previous: string[] = []) => [
   ...previous,
   ...value

@@ -150,6 +150,43 @@ describe('scaleout worker install --dry-run --root', () => {
     // verify reports problems on stderr and still exits 0 for most of them: no output is the pass.
     const verified = execFileSync(analyze, ['verify', join(root, UNIT)], { encoding: 'utf8', stdio: 'pipe' });
     expect(verified).toBe('');
+
+    // With resource limits for the service (the agent and every package it runs).
+    const limited = newRoot();
+    await cli(
+      dryInstall(limited, await newToken(), [
+        '--user',
+        'daemon',
+        '--memory-max',
+        '4G',
+        '--tasks-max',
+        '512',
+        '--cpu-quota',
+        '150',
+      ]),
+      testHost(),
+    );
+    const limitedUnit = readFileSync(join(limited, UNIT), 'utf8');
+    expect(limitedUnit).toMatch(/\nMemoryMax=4G\nTasksMax=512\nCPUQuota=150%\n/);
+    expect(execFileSync(analyze, ['verify', join(limited, UNIT)], { encoding: 'utf8', stdio: 'pipe' })).toBe(
+      '',
+    );
+  });
+
+  it('refuses a bad resource limit naming the flag, before enrolling', async () => {
+    const token = await newToken();
+    for (const [flags, message] of [
+      [['--memory-max', '12X'], /--memory-max must be bytes with an optional K, M, G or T/],
+      [['--memory-max', '1M'], /--memory-max must be at least 64M/],
+      [['--tasks-max', '3'], /--tasks-max must be between 16 and/],
+      [['--cpu-quota', 'lots'], /--cpu-quota must be a whole number/],
+    ] as const) {
+      const root = newRoot();
+      await expect(cli(dryInstall(root, token, [...flags]), testHost())).rejects.toThrow(message);
+      expect(existsSync(join(root, UNIT))).toBe(false);
+    }
+    // The token was not spent by the refused installs.
+    await cli(dryInstall(newRoot(), token), testHost());
   });
 
   it("surfaces enrolWorker's refusals (used, unknown, malformed token; another master's CA) and writes nothing", async () => {

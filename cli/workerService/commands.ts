@@ -6,7 +6,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { int, list } from '../flags';
+import { int, list, memorySize } from '../flags';
 import { installWorker, uninstallWorker } from './install';
 import { checkRootFlag } from './preflight';
 import type { ServiceHost } from './serviceHost';
@@ -40,6 +40,21 @@ export function registerWorkerServiceCommands(worker: Command, host: () => Servi
     .option('--max-tasks <n>', 'executions at once (default: the CPU count)', int('--max-tasks', 1, 1024))
     .option('--work-dir <dir>', 'absolute path of the work folder (default /var/lib/scaleout-worker)')
     .option('--user <user>', 'account the service runs as (default scaleout-worker, created on Linux)')
+    .option(
+      '--memory-max <size>',
+      'systemd MemoryMax for the worker and its packages, e.g. 4G (bytes, or K, M, G, T)',
+      memorySize,
+    )
+    .option(
+      '--tasks-max <n>',
+      'systemd TasksMax: processes and threads of the worker and its packages',
+      int('--tasks-max', 16, 1_000_000),
+    )
+    .option(
+      '--cpu-quota <percent>',
+      'systemd CPUQuota in percent of one CPU (200 = two CPUs)',
+      int('--cpu-quota', 1, 100_000),
+    )
     .option('--dry-run', 'enrol and write the files, but do not touch the service manager', false)
     .addOption(rootOption())
     .action((flags: Parameters<typeof installWorker>[0]) => {

@@ -66,7 +66,12 @@ function writeFiles(
   mkdirSync(dirname(at(paths.configFile)), { recursive: true, mode: 0o755 });
   saveWorkerConfig(at(paths.configFile), config);
   const outside = relative(paths.workDir, credentialDir).startsWith('..') ? [credentialDir] : [];
-  const definition = { user: target.user, nodePath: host.nodePath, paths, extraWritable: outside };
+  const limits = {
+    ...(flags.memoryMax ? { memoryMax: flags.memoryMax } : {}),
+    ...(flags.tasksMax ? { tasksMax: flags.tasksMax } : {}),
+    ...(flags.cpuQuota ? { cpuQuota: flags.cpuQuota } : {}),
+  };
+  const definition = { user: target.user, nodePath: host.nodePath, paths, extraWritable: outside, limits };
   const text = target.platform === 'darwin' ? launchdPlist(definition) : systemdUnit(definition);
   mkdirSync(dirname(at(paths.serviceFile)), { recursive: true });
   writeFileSync(at(paths.serviceFile), text, { mode: 0o644 });

@@ -19,6 +19,10 @@ export interface InstallFlags {
   maxTasks?: number;
   workDir?: string;
   user?: string;
+  /** systemd resource limits on the whole service (agent and every package it runs). */
+  memoryMax?: string;
+  tasksMax?: number;
+  cpuQuota?: number;
   dryRun: boolean;
   /** Everything is written under this folder instead of / (tests); the CLI allows it with dryRun only. */
   root: string;

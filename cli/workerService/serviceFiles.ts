@@ -63,6 +63,29 @@ export interface ServiceDefinition {
   paths: ServicePaths;
   /** Folders outside the work folder the worker must write (a credential folder kept elsewhere). */
   extraWritable?: string[];
+  /** systemd's cgroup limits for the service: the agent and every package it runs, together. */
+  limits?: ServiceLimits;
+}
+
+export interface ServiceLimits {
+  /** MemoryMax=, e.g. "4G" (bytes with an optional K, M, G or T). */
+  memoryMax?: string;
+  /** TasksMax=: processes and threads. */
+  tasksMax?: number;
+  /** CPUQuota= in percent of one CPU (200 = two CPUs). */
+  cpuQuota?: number;
+}
+
+/** The [Service] lines for the limits; a comment naming the settings when none is set. */
+function limitLines(limits: ServiceLimits = {}): string {
+  const lines = [
+    ...(limits.memoryMax ? [`MemoryMax=${limits.memoryMax}`] : []),
+    ...(limits.tasksMax ? [`TasksMax=${limits.tasksMax}`] : []),
+    ...(limits.cpuQuota ? [`CPUQuota=${limits.cpuQuota}%`] : []),
+  ];
+  return lines.length > 0
+    ? `# Resource limits for the agent and every package it runs (install --memory-max/--tasks-max/--cpu-quota).\n${lines.join('\n')}`
+    : '# No resource limits: install --memory-max, --tasks-max or --cpu-quota set MemoryMax=, TasksMax=, CPUQuota=.';
 }
 
 /** systemd does not split on quotes it does not need; a path with a space gets them. */
@@ -111,6 +134,7 @@ RestrictRealtime=yes
 RestrictNamespaces=yes
 LockPersonality=yes
 # Not MemoryDenyWriteExecute: V8 compiles JavaScript to machine code at run time.
+${limitLines(service.limits)}
 
 [Install]
 WantedBy=multi-user.target
