@@ -3,7 +3,7 @@ import type { ApiOutput, FolderPermissionRow } from '../../master-core/protocol/
 /**
  * What the caller may do, from auth.whoami, so the console offers only that. Roles as SSISDB's:
  * admin (everything), executor (ssis_cluster_executor: runs packages anywhere, reads everything),
- * viewer (reads only); folder permissions (read, execute, modify) add to the role. The master
+ * viewer (reads only the folders it is granted); folder permissions (read, execute, modify) add to the role. The master
  * enforces all of it; this only keeps the console from offering dead buttons.
  */
 

@@ -30,7 +30,8 @@ const NONE: PermissionBits = { read: false, execute: false, modify: false };
 function fromRole(role: UserRow['role']): PermissionBits {
   if (role === 'admin') return { read: true, execute: true, modify: true };
   if (role === 'executor') return { read: true, execute: true, modify: false };
-  return { read: true, execute: false, modify: false };
+  // A viewer sees only the folders it is granted (the master filters the catalog and events).
+  return NONE;
 }
 
 /**

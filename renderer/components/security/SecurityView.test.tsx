@@ -185,6 +185,9 @@ describe('Security > Folder permissions', () => {
     expect(api.callsOf('permission.list')).toEqual([{ folderName: 'Sales' }]);
     const modify = within(row).getByTestId('permission-modify-bob') as HTMLInputElement;
     expect(modify.checked).toBe(false);
+    // A viewer reads only the folders it is granted: Read is a real choice for it, not implied.
+    const read = within(row).getByTestId('permission-read-bob') as HTMLInputElement;
+    expect(read.disabled).toBe(false);
     expect((screen.getByTestId('permission-modify-ann') as HTMLInputElement).disabled).toBe(true);
     await userEvent.click(modify);
     await waitFor(() =>
