@@ -41,5 +41,5 @@ test('connects to another master: its own console opens with its catalog; a wron
   await page.getByTestId('connect-token').fill('not-the-token');
   await page.getByTestId('connect-ok').click();
   await page.waitForURL(`${other.consoleUrl}/**`);
-  await expect(page.getByTestId('connect-dialog')).toContainText('refused the token');
+  await expect(page.getByTestId('connect-dialog')).toContainText('refused the credential');
 });

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent';
 import { saveCredentials } from '../credentials';
@@ -39,10 +39,16 @@ function runAsUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'run-as user tests need the test to run as root (to switch users)';
   try {
     resolveRunAsUser('nobody');
-    return null;
   } catch (error) {
     return `run-as user tests need a "nobody" user: ${(error as Error).message}`;
   }
+  // The execution host runs as that user: it must reach the checkout's bundle and node_modules. A
+  // checkout inside a folder other users cannot enter (CI clones into a 0700 mktemp folder) cannot.
+  for (let dir = dirname(realHost); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0)
+      return `run-as user tests need the checkout reachable by other users, but ${dir} is mode ${(statSync(dir).mode & 0o777).toString(8)} (no o+x)`;
+  }
+  return null;
 }
 const skipRunAs = runAsUnavailable();
 if (skipRunAs) console.log(`skipped: ${skipRunAs}`);
