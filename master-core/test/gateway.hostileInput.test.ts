@@ -1,34 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../protocol/wire';
+import { CloseCode, MAX_FRAME_BYTES } from '../protocol/wire';
+import { agentHello as hello } from './agentHello';
 import { agentTlsOptions, startTestMaster } from './masterFixture';
 
 type TestMaster = Awaited<ReturnType<typeof startTestMaster>>;
 /** TLS options trusting the test master's CA (the endpoint serves wss://). */
 let tls: WebSocket.ClientOptions = {};
-
-function hello(token: string, overrides: Record<string, unknown> = {}) {
-  return {
-    type: 'worker.hello',
-    protocolVersion: PROTOCOL_VERSION,
-    agentVersion: 'test',
-    workerId: 'w-test',
-    name: 'probe',
-    token,
-    tags: [],
-    maxTasks: 1,
-    machine: {
-      hostname: 'h',
-      platform: 'linux',
-      arch: 'x64',
-      cpuCount: 1,
-      totalMemoryBytes: 1,
-      nodeVersion: '20',
-      userAccount: 'u',
-    },
-    ...overrides,
-  };
-}
 
 /** Opens a connection, sends frames, and resolves with how the master closed it (or the first reply). */
 function exchange(

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { nodeClient } from '../../e2e/harness/client';
 import { ExecutionStatus } from '../protocol/codes';
-import { PROTOCOL_VERSION } from '../protocol/wire';
 import { echoProject } from './catalogApi.fixture';
+import { agentHello } from './agentHello';
 import { agentTlsOptions, startTestMaster } from './masterFixture';
 
 /**
@@ -13,28 +13,6 @@ import { agentTlsOptions, startTestMaster } from './masterFixture';
  */
 
 type Frame = { type: string; [key: string]: unknown };
-
-function hello(token: string) {
-  return {
-    type: 'worker.hello',
-    protocolVersion: PROTOCOL_VERSION,
-    agentVersion: '99.0.0',
-    workerId: 'w-replay',
-    name: 'replay',
-    token,
-    tags: [],
-    maxTasks: 1,
-    machine: {
-      hostname: 'h',
-      platform: 'linux',
-      arch: 'x64',
-      cpuCount: 1,
-      totalMemoryBytes: 1,
-      nodeVersion: '20',
-      userAccount: 'u',
-    },
-  };
-}
 
 /** A scripted agent connection: sends frames, waits for the frame a predicate picks. */
 async function connect(url: string, tls: WebSocket.ClientOptions) {
@@ -93,7 +71,9 @@ describe('a replayed final report', () => {
     const tls = agentTlsOptions(master);
 
     const first = await connect(master.agentUrl, tls);
-    first.send(hello(master.agentToken));
+    first.send(
+      agentHello(master.agentToken, { agentVersion: '99.0.0', workerId: 'w-replay', name: 'replay' }),
+    );
     await first.next((f) => f.type === 'master.welcome');
     const { executionId } = await client.call('execution.create', {
       folderName: 'F',
@@ -120,7 +100,9 @@ describe('a replayed final report', () => {
     await first.close();
 
     const second = await connect(master.agentUrl, tls);
-    second.send(hello(master.agentToken));
+    second.send(
+      agentHello(master.agentToken, { agentVersion: '99.0.0', workerId: 'w-replay', name: 'replay' }),
+    );
     await second.next((f) => f.type === 'master.welcome');
     second.send(finished);
     const answer = await second.next(

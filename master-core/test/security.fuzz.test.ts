@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { echoProject } from './catalogApi.fixture';
 import { agentTlsOptions, startTestMaster } from './masterFixture';
 import { arbitraryFor, mutate, mutation, rawBody, seedFor, toBodyText } from './security.fuzzKit';
+import { agentHello } from './agentHello';
 
 type TestMaster = Awaited<ReturnType<typeof startTestMaster>>;
 
@@ -196,27 +197,8 @@ describe('console API under fuzzing', () => {
   });
 });
 
-function hello(token: string, workerId: string, name: string) {
-  return {
-    type: 'worker.hello',
-    protocolVersion: PROTOCOL_VERSION,
-    agentVersion: 'fuzz',
-    workerId,
-    name,
-    token,
-    tags: [],
-    maxTasks: 1,
-    machine: {
-      hostname: 'h',
-      platform: 'linux',
-      arch: 'x64',
-      cpuCount: 1,
-      totalMemoryBytes: 1,
-      nodeVersion: '20',
-      userAccount: 'u',
-    },
-  };
-}
+const hello = (token: string, workerId: string, name: string) =>
+  agentHello(token, { agentVersion: 'fuzz', workerId, name });
 
 /** The close codes a master may end a misbehaving agent with, each meaning something clear. */
 const CLEAR_CODES = new Set<number>([...Object.values(CloseCode), 1009]);

@@ -8,6 +8,7 @@ import type { ExecuteTarget } from '../state/executeTargets';
 import type { FakeHandlers } from '../test/fakeApiClient';
 import { renderWithApi } from '../test/renderWithApi';
 import { ExecuteDialog } from './ExecuteDialog';
+import { workerRow } from '../state/workerFixture';
 
 const param = (
   reference: string,
@@ -49,32 +50,15 @@ const report: ExecuteTarget = {
   packageConnectionManagers: [],
 };
 
-const worker = (name: string, over: Partial<WorkerRow> = {}): WorkerRow => ({
-  workerId: name,
-  name,
-  description: '',
-  machineName: `${name}.example`,
-  tags: [],
-  enabled: true,
-  draining: false,
-  state: 'online',
-  stateReason: 'ready for work',
-  online: true,
-  maxTasks: 4,
-  runningTasks: 0,
-  cpuPercent: 3,
-  freeMemoryBytes: 1e9,
-  totalMemoryBytes: 4e9,
-  freeDiskBytes: null,
-  loadAverage: null,
-  maxCpuPercent: 100,
-  minFreeMemoryBytes: 0,
-  cpuCount: 2,
-  os: 'linux',
-  agentVersion: '0.1.0',
-  lastSeenAt: '2026-11-29T03:00:00.000Z',
-  ...over,
-});
+const worker = (name: string, over: Partial<WorkerRow> = {}) =>
+  workerRow({
+    workerId: name,
+    name,
+    machineName: `${name}.example`,
+    stateReason: 'ready for work',
+    freeDiskBytes: null,
+    ...over,
+  });
 const workers = [worker('w1', { tags: ['linux'] }), worker('w2', { tags: ['linux', 'gpu'] }), worker('w3')];
 
 /** The master's preview for these workers: tags and names filter; w3 is offline. */

@@ -4,35 +4,12 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { WorkerRow } from '../../master-core/protocol/api';
 import { ScaleOutError } from '../../master-core/protocol/errors';
+import { workerRow } from '../state/workerFixture';
 import { renderWithApi } from '../test/renderWithApi';
 import { WorkerActions } from './WorkerActions';
 
-const worker = (over: Partial<WorkerRow> = {}): WorkerRow => ({
-  workerId: 'w1',
-  name: 'etl-01',
-  description: '',
-  machineName: 'etl-01.example',
-  tags: [],
-  enabled: true,
-  draining: false,
-  state: 'online',
-  stateReason: 'ready for work',
-  online: true,
-  maxTasks: 4,
-  runningTasks: 0,
-  cpuPercent: 3,
-  freeMemoryBytes: 1e9,
-  totalMemoryBytes: 4e9,
-  freeDiskBytes: null,
-  loadAverage: null,
-  maxCpuPercent: 100,
-  minFreeMemoryBytes: 0,
-  cpuCount: 2,
-  os: 'linux',
-  agentVersion: '0.1.0',
-  lastSeenAt: '2026-11-29T03:00:00.000Z',
-  ...over,
-});
+const worker = (over: Partial<WorkerRow> = {}) =>
+  workerRow({ stateReason: 'ready for work', freeDiskBytes: null, ...over });
 
 describe('WorkerActions', () => {
   it('offers Disable and Drain on an enabled worker and sends the call', async () => {
