@@ -47,7 +47,11 @@ async function shoot(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.locator('html')).toHaveAttribute(`data-${scheme}`, '');
-    await page.waitForTimeout(300); // let charts and transitions settle before the picture
+    // The picture once fonts are loaded and two frames have painted in the new scheme.
+    await page.evaluate(async () => {
+      await document.fonts.ready;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    });
     await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
   }
   await page.emulateMedia({ colorScheme: 'light' });
