@@ -165,6 +165,30 @@ describe('the soak invariant checker', () => {
     ]);
   });
 
+  it('reads two states in the same millisecond in the order they arrived', () => {
+    // Stopping then Canceled in one millisecond is a stop that ended at once: no violation. (The
+    // 60-minute run named it as Canceled then Stopping; the checker looked behind the terminal state.)
+    const h = cleanHistory();
+    h.observations.push(
+      { executionId: 2, status: 8, atMs: 30, source: 'event' },
+      { executionId: 2, status: 3, atMs: 30, source: 'event' },
+      { executionId: 2, status: 3, atMs: 200, source: 'final' },
+    );
+    h.observations = h.observations.filter((o) => !(o.executionId === 2 && o.status === 4));
+    h.finals = h.finals.map((f) => (f.executionId === 2 ? { ...f, status: 3 } : f));
+    expect(checkInvariants(h).violations).toEqual([]);
+
+    // The other way round in the same millisecond is a second state after the terminal one.
+    h.observations.push({ executionId: 2, status: 8, atMs: 30, source: 'event' });
+    expect(checkInvariants(h).violations).toEqual([
+      expect.objectContaining({
+        kind: 'second-terminal-state',
+        executionId: 2,
+        detail: expect.stringMatching(/was Canceled \(event\) then Stopping \(event, 0 ms later\)/),
+      }),
+    ]);
+  });
+
   it('names a result accepted from a fenced attempt', () => {
     const h = cleanHistory();
     // Attempt a1 was fenced (its late report refused), yet the catalog shows it succeeded.

@@ -197,9 +197,11 @@ function checkTerminal(h: History, out: Violation[]): void {
     (o) => o.executionId,
   );
   for (const [executionId, seen] of byExecution) {
-    const first = seen.find((o) => TERMINAL.has(o.status));
-    if (!first) continue;
-    const later = seen.find((o) => o.atMs >= first.atMs && o.status !== first.status);
+    // In the order seen (the sort is stable, so two in the same millisecond keep their order).
+    const at = seen.findIndex((o) => TERMINAL.has(o.status));
+    if (at < 0) continue;
+    const first = seen[at]!;
+    const later = seen.slice(at + 1).find((o) => o.status !== first.status);
     if (later)
       out.push({
         kind: 'second-terminal-state',

@@ -119,7 +119,11 @@ export function createAgentGateway(deps: GatewayDeps) {
       chain = chain.then(async () => {
         if (socket.readyState !== socket.OPEN) return;
         if (!session) {
-          session = await handleHello(socket, text, violation, tlsPeer);
+          session = await handleHello(socket, text, violation, tlsPeer).catch((error: unknown) => {
+            deps.log.error(`worker at ${peer}: handling its hello failed: ${String(error)}`);
+            socket.close(CloseCode.tryAgainLater, 'the master could not handle the hello; try again');
+            return null;
+          });
           if (session) clearTimeout(helloTimer);
           return;
         }
@@ -135,11 +139,14 @@ export function createAgentGateway(deps: GatewayDeps) {
     );
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      if (session) for (const settle of [...session.settingsWaiters.values()]) settle(false);
-      if (session && sessions.get(session.workerId) === session) {
-        sessions.delete(session.workerId);
-        deps.log.info(`worker ${session.name} disconnected`);
-        deps.onWorkerChanged(session.workerId);
+      // The session, even one whose hello is still being handled (it is registered before the
+      // hello's last steps finish): a worker that died in between must not stay "connected".
+      const registered = session ?? [...sessions.values()].find((s) => s.socket === socket);
+      if (registered) for (const settle of [...registered.settingsWaiters.values()]) settle(false);
+      if (registered && sessions.get(registered.workerId) === registered) {
+        sessions.delete(registered.workerId);
+        deps.log.info(`worker ${registered.name} disconnected`);
+        deps.onWorkerChanged(registered.workerId);
       }
     });
   }

@@ -126,7 +126,11 @@ describe('master.dashboard', () => {
       targeting: { kind: 'workers', names: ['runner'] },
     });
     await waitForExecution(client, executionId, (e) => e.status === ExecutionStatus.running);
-    await expect.poll(async () => (await client.call('master.dashboard', {})).workersByState.offline).toBe(1);
+    await expect
+      .poll(async () => (await client.call('master.dashboard', {})).workersByState.offline, {
+        timeout: 5_000,
+      })
+      .toBe(1);
 
     const dashboard = await client.call('master.dashboard', {});
     const { workers: rows } = await client.call('worker.list', {});
