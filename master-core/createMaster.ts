@@ -18,7 +18,7 @@ import { createAgentGateway } from './gateway/agentGateway';
 import type { GatewayTimings } from './gateway/agentGateway';
 import { createConsoleServer } from './console/consoleServer';
 import { createHandlers } from './console/handlers';
-import { listWorkerRows } from './workerRows';
+import { getWorkerRow, listWorkerRows } from './workerRows';
 import { loadOrCreateToken, newToken, writeToken } from './secrets';
 import { ensureWorkerId, startLocalWorker } from './localWorker';
 import { createAgentTls, serverNames } from './security/agentTls';
@@ -136,7 +136,10 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const timings = { ...defaultTimings, ...options.timings };
   const catalogFile = join(dataDir, 'catalog.sqlite');
   const db = await openCatalog(catalogFile);
-  const repos = createRepos(db, createSecretBox(loadOrCreateKey(join(dataDir, 'catalog.key'))));
+  const repos = createRepos(db, createSecretBox(loadOrCreateKey(join(dataDir, 'catalog.key'))), {
+    onHeartbeatWriteError: (error) =>
+      log.warn(`could not write the heartbeats of the last second: ${String(error)}`),
+  });
   const { executions, messages, workers } = repos;
   const bus = createEventBus((error) => log.error(`event listener failed: ${String(error)}`));
   const agentToken = loadOrCreateToken(join(dataDir, 'agent.token'));
@@ -178,15 +181,27 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   const localWorkDir = join(dataDir, 'local-worker');
   const explainer = (targeting: Targeting) =>
     createQueueExplainer(workers, gateway.sessions, factsSettings)(targeting);
-  const workerChanged = (workerId: string) => {
+  // Workers whose row is being read to publish, and whether they changed again meanwhile: one read
+  // at a time per worker, the latest state published last (a heartbeat burst costs one read more).
+  const publishing = new Map<string, boolean>();
+  const workerChanged = (workerId: string): void => {
+    if (publishing.has(workerId)) {
+      publishing.set(workerId, true);
+      return;
+    }
+    publishing.set(workerId, false);
     // A change that lands while the master closes finds the catalog closed: nobody is listening.
-    void listWorkers()
-      .then((rows) => {
-        const worker = rows.find((w) => w.workerId === workerId);
+    void getWorkerRow(workers, gateway.sessions, factsSettings, workerId)
+      .then((worker) => {
         if (worker) bus.emit({ type: 'worker:changed', worker });
       })
       .catch((error: unknown) => {
         if (!closed) log.warn(`could not read worker ${workerId} back: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        const again = publishing.get(workerId) === true;
+        publishing.delete(workerId);
+        if (again && !closed) workerChanged(workerId);
       });
   };
   const gateway = createAgentGateway({
@@ -390,6 +405,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         await Promise.all([new Promise((r) => consoleHttp.close(r)), new Promise((r) => agentHttp.close(r))]);
         consoleHttp.closeAllConnections();
         agentHttp.closeAllConnections();
+        await workers.flushHeartbeats();
         await db.exec('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
         await db.close();
         rmSync(stateFile, { force: true });

@@ -14,7 +14,11 @@ import { createEnrolmentRepo } from './enrolmentRepo';
 import { createSecurityRepo } from './securityRepo';
 
 /** Every repository of the catalog over one connection. */
-export function createRepos(db: Db, box: SecretBox) {
+export function createRepos(
+  db: Db,
+  box: SecretBox,
+  options: { onHeartbeatWriteError?: (error: unknown) => void } = {},
+) {
   return {
     db,
     projects: createProjectsRepo(db),
@@ -25,7 +29,9 @@ export function createRepos(db: Db, box: SecretBox) {
     executionQueries: createExecutionQueriesRepo(db, box),
     executionControl: createExecutionControlRepo(db),
     messages: createMessagesRepo(db),
-    workers: createWorkersRepo(db),
+    workers: createWorkersRepo(db, {
+      heartbeats: options.onHeartbeatWriteError ? { onError: options.onHeartbeatWriteError } : {},
+    }),
     properties: createPropertiesRepo(db),
     enrolment: createEnrolmentRepo(db),
     security: createSecurityRepo(db),

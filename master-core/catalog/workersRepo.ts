@@ -2,6 +2,8 @@ import type { Db } from './db';
 import { ScaleOutError } from '../protocol/errors';
 import type { WorkerHealth, WorkerHello } from '../protocol/wire';
 import type { HealthSample } from '../protocol/api';
+import { createHeartbeatWriter } from './heartbeatWriter';
+import type { HeartbeatWriterOptions } from './heartbeatWriter';
 
 export interface WorkerRecord {
   worker_agent_id: string;
@@ -79,11 +81,11 @@ export function cleanTags(tags: readonly string[]): string[] {
   return out;
 }
 
-/** Health samples kept per worker: an hour at the default 5 s heartbeat. */
-export const HEALTH_HISTORY_SAMPLES = 720;
+export { HEALTH_HISTORY_SAMPLES } from './heartbeatWriter';
 
 /** Worker agents (SSISDB internal.worker_agents). */
-export function createWorkersRepo(db: Db) {
+export function createWorkersRepo(db: Db, options: { heartbeats?: HeartbeatWriterOptions } = {}) {
+  const heartbeats = createHeartbeatWriter(db, options.heartbeats);
   /**
    * Registers or refreshes a worker from its hello. A new worker starts disabled, as in SSIS,
    * unless `enableNew` (the master's auto-enable setting, or its own local worker). What the
@@ -214,31 +216,12 @@ export function createWorkersRepo(db: Db) {
     });
   }
 
-  /** Records a heartbeat: last online time and one health sample, keeping a bounded history. */
-  async function recordHeartbeat(workerId: string, health: WorkerHealth): Promise<void> {
-    const nowMs = Date.now();
-    await db.transaction(async (tx) => {
-      await tx.run('UPDATE worker_agents SET last_online_time = ? WHERE worker_agent_id = ?', [
-        new Date(nowMs).toISOString(),
-        workerId,
-      ]);
-      await tx.run(
-        'INSERT INTO worker_health (worker_agent_id, sample_time_ms, cpu_percent, free_memory_bytes, free_disk_bytes, running_tasks) VALUES (?, ?, ?, ?, ?, ?)',
-        [
-          workerId,
-          nowMs,
-          health.cpuPercent,
-          health.freeMemoryBytes,
-          health.freeDiskBytes ?? null,
-          health.runningAttemptIds.length,
-        ],
-      );
-      await tx.run(
-        `DELETE FROM worker_health WHERE worker_agent_id = ? AND sample_time_ms <
-           (SELECT sample_time_ms FROM worker_health WHERE worker_agent_id = ? ORDER BY sample_time_ms DESC LIMIT 1 OFFSET ?)`,
-        [workerId, workerId, HEALTH_HISTORY_SAMPLES - 1],
-      );
-    });
+  /**
+   * Records a heartbeat (last online time and one health sample); written with the others of the
+   * fleet in one batch (heartbeatWriter), the history kept bounded.
+   */
+  function recordHeartbeat(workerId: string, health: WorkerHealth): void {
+    heartbeats.record(workerId, health);
   }
 
   async function health(workerId: string, limit: number): Promise<HealthSample[]> {
@@ -253,7 +236,7 @@ export function createWorkersRepo(db: Db) {
         ORDER BY sample_time_ms`,
       [workerId, limit],
     );
-    return rows.map((r) => ({
+    const stored = rows.map((r) => ({
       timeMs: r.sample_time_ms,
       cpuPercent: r.cpu_percent,
       freeMemoryBytes: r.free_memory_bytes,
@@ -261,6 +244,11 @@ export function createWorkersRepo(db: Db) {
       freeDiskBytes: r.free_disk_bytes,
       runningTasks: r.running_tasks,
     }));
+    // With the samples still waiting for their batch (one being written may be in both: once).
+    const byTime = new Map<number, HealthSample>();
+    for (const sample of [...stored, ...heartbeats.pendingSamples(workerId)])
+      byTime.set(sample.timeMs, sample);
+    return [...byTime.values()].sort((a, b) => a.timeMs - b.timeMs).slice(-limit);
   }
 
   async function list(): Promise<WorkerRecord[]> {
@@ -272,6 +260,15 @@ export function createWorkersRepo(db: Db) {
       'SELECT worker_agent_id, COUNT(*) AS n FROM attempts WHERE status IN (2, 3) GROUP BY worker_agent_id',
     );
     return new Map(rows.map((r) => [r.worker_agent_id, r.n]));
+  }
+
+  /** Attempts one worker holds now (assigned or running). */
+  async function runningCount(workerId: string): Promise<number> {
+    const row = await db.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM attempts WHERE worker_agent_id = ? AND status IN (2, 3)',
+      [workerId],
+    );
+    return row?.n ?? 0;
   }
 
   /** Finds a worker by display name (any case) or id, or fails naming it. */
@@ -324,9 +321,12 @@ export function createWorkersRepo(db: Db) {
   return {
     upsertFromHello,
     recordHeartbeat,
+    /** Writes the heartbeats waiting in memory (the master calls it before closing the catalog). */
+    flushHeartbeats: () => heartbeats.flush(),
     health,
     list,
     runningCounts,
+    runningCount,
     find,
     findOne,
     get,

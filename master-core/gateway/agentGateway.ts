@@ -111,6 +111,9 @@ export function createAgentGateway(deps: GatewayDeps) {
     };
 
     socket.on('message', (data, isBinary) => {
+      // Heard from now, when the frame arrives, not when its turn in the chain comes: a master that
+      // is behind must not drop healthy workers whose heartbeats merely wait in its queue.
+      if (session) session.lastSeenMs = Date.now();
       if (isBinary) return violation('binary frames are not part of the protocol');
       const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString(
         'utf8',
@@ -348,7 +351,7 @@ export function createAgentGateway(deps: GatewayDeps) {
           message.health.runningAttemptIds,
           deps.timings.leaseMs,
         );
-        await deps.workers.recordHeartbeat(session.workerId, message.health);
+        deps.workers.recordHeartbeat(session.workerId, message.health);
         // A worker that was busy, suspect or over its limits may take work again now.
         if (session.credit > 0) void dispatcher.pump();
         deps.onWorkerChanged(session.workerId);

@@ -136,7 +136,7 @@ describe('worker settings in the catalog', () => {
       'INSERT INTO worker_health (worker_agent_id, sample_time_ms, cpu_percent, free_memory_bytes, running_tasks) VALUES (?, 1, 10, 100, 0)',
       ['w1'],
     );
-    await workers.recordHeartbeat('w1', {
+    workers.recordHeartbeat('w1', {
       cpuPercent: 20,
       freeMemoryBytes: 200,
       freeDiskBytes: 5 * 2 ** 30,
