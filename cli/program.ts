@@ -56,6 +56,26 @@ export function buildProgram(): Command {
         'SCALEOUT_CONSOLE_TOKEN',
       ),
     )
+    .option(
+      '--heartbeat-seconds <s>',
+      'how often workers report their health (default 5; SSIS: 60)',
+      int('--heartbeat-seconds', 1, 3600),
+    )
+    .option(
+      '--offline-after-seconds <s>',
+      'silence after which a worker is dropped as offline (default 15)',
+      int('--offline-after-seconds', 1, 86_400),
+    )
+    .option(
+      '--lease-seconds <s>',
+      "how long an attempt lives without its worker's heartbeat before it is retried (default 30)",
+      int('--lease-seconds', 1, 86_400),
+    )
+    .option(
+      '--reconnect-grace-seconds <s>',
+      'how long a worker whose connection closed has to come back before its attempts are retried (default 2 heartbeats)',
+      int('--reconnect-grace-seconds', 0, 86_400),
+    )
     .action((flags) => runMaster(flags));
 
   registerWorkerInstallCommands(registerWorkerCommand(program));

@@ -127,6 +127,30 @@ function warnInsecure(log: Logger, agentHost: string): void {
   log.warn('!!! ------------------------------------------------------------------------------ !!!');
 }
 
+/**
+ * Timings that cannot work together are refused before anything starts: a lease or offline timeout
+ * no longer than one heartbeat would end healthy attempts and drop healthy workers.
+ */
+export function checkTimings(t: MasterTimings): void {
+  const refuse = (field: string, message: string) => {
+    throw new ScaleOutError('VALIDATION_FAILED', `${field}: ${message}`, { field });
+  };
+  for (const [field, value] of Object.entries(t))
+    if (value !== undefined && (!Number.isFinite(value) || value < 0))
+      refuse(field, `must be a number of milliseconds >= 0, got ${String(value)}`);
+  if (t.heartbeatIntervalMs <= 0) refuse('heartbeatIntervalMs', 'must be more than 0');
+  if (t.leaseMs <= t.heartbeatIntervalMs)
+    refuse(
+      'leaseMs',
+      `the lease (${t.leaseMs / 1000} s) must be longer than the heartbeat (${t.heartbeatIntervalMs / 1000} s) that renews it`,
+    );
+  if (t.offlineAfterMs <= t.heartbeatIntervalMs)
+    refuse(
+      'offlineAfterMs',
+      `the offline timeout (${t.offlineAfterMs / 1000} s) must be longer than the heartbeat (${t.heartbeatIntervalMs / 1000} s)`,
+    );
+}
+
 /** Opens the catalog, listens for workers and for the console, and starts housekeeping. */
 export async function createMaster(options: MasterOptions): Promise<Master> {
   const startedAtMs = Date.now();
@@ -134,6 +158,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? createLogger('master');
   const timings = { ...defaultTimings, ...options.timings };
+  checkTimings(timings);
   const catalogFile = join(dataDir, 'catalog.sqlite');
   const db = await openCatalog(catalogFile);
   const repos = createRepos(db, createSecretBox(loadOrCreateKey(join(dataDir, 'catalog.key'))), {
@@ -141,6 +166,13 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       log.warn(`could not write the heartbeats of the last second: ${String(error)}`),
   });
   const { executions, messages, workers } = repos;
+  // Workers could not renew their leases while no master ran: each live attempt gets a full lease
+  // from now, so a restart (an upgrade, a crash) does not retry work that is still running.
+  const held = await executions.extendLiveLeases(Date.now() + timings.leaseMs);
+  if (held > 0)
+    log.info(
+      `${held} attempt(s) were running when the master stopped; their workers have ${timings.leaseMs / 1000} s to reconnect`,
+    );
   const bus = createEventBus((error) => log.error(`event listener failed: ${String(error)}`));
   const agentToken = loadOrCreateToken(join(dataDir, 'agent.token'));
   const consoleToken = writeToken(join(dataDir, 'console.token'), options.consoleToken ?? newToken());

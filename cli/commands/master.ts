@@ -1,5 +1,7 @@
 import { createMaster } from '../../master-core/createMaster';
 import { createLogger } from '../../master-core/logger';
+import type { Logger } from '../../master-core/logger';
+import { ScaleOutError } from '../../master-core/protocol/errors';
 import { loadProjectDir } from '../../master-core/deploy/loadProjectDir';
 import { connect } from '../connection';
 import { cliEntry, rendererDir, sampleDirs } from '../paths';
@@ -17,6 +19,7 @@ export interface MasterFlags {
   heartbeatSeconds?: number;
   leaseSeconds?: number;
   offlineAfterSeconds?: number;
+  reconnectGraceSeconds?: number;
   consoleToken?: string;
   /** Plain ws:// for loopback development: no TLS, no enrolment. */
   insecureAgentEndpoint?: boolean;
@@ -24,34 +27,18 @@ export interface MasterFlags {
   agentNames?: string[];
 }
 
+/** The flag an operator typed for each of the master's timings, named in its refusals. */
+const TIMING_FLAGS: Record<string, string> = {
+  heartbeatIntervalMs: '--heartbeat-seconds',
+  leaseMs: '--lease-seconds',
+  offlineAfterMs: '--offline-after-seconds',
+  reconnectGraceMs: '--reconnect-grace-seconds',
+};
+
 /** `scaleout master`: the headless master, optionally with this machine's worker and the sample. */
 export async function runMaster(flags: MasterFlags): Promise<void> {
   const log = createLogger('master', (process.env.SCALEOUT_LOG_LEVEL as 'debug' | undefined) ?? 'info');
-  const master = await createMaster({
-    dataDir: flags.dataDir,
-    consoleHost: flags.consoleHost,
-    consolePort: flags.consolePort,
-    agentHost: flags.agentHost,
-    agentPort: flags.agentPort,
-    rendererDir: rendererDir(),
-    autoEnableWorkers: flags.autoEnableWorkers,
-    insecureAgentEndpoint: flags.insecureAgentEndpoint === true,
-    agentNames: flags.agentNames ?? [],
-    timings: {
-      ...(flags.heartbeatSeconds ? { heartbeatIntervalMs: flags.heartbeatSeconds * 1000 } : {}),
-      ...(flags.leaseSeconds ? { leaseMs: flags.leaseSeconds * 1000 } : {}),
-      ...(flags.offlineAfterSeconds ? { offlineAfterMs: flags.offlineAfterSeconds * 1000 } : {}),
-    },
-    log,
-    ...(flags.consoleToken ? { consoleToken: flags.consoleToken } : {}),
-    localWorker: flags.localWorker
-      ? {
-          cliEntry: cliEntry(),
-          name: 'local',
-          ...(flags.localWorkerTasks ? { maxTasks: flags.localWorkerTasks } : {}),
-        }
-      : null,
-  });
+  const master = await startMaster(flags, log);
   // Handlers before anything is printed: a script that stops us right after the banner gets a clean stop.
   let stopping = false;
   const stop = (signal: string) => {
@@ -117,4 +104,41 @@ export function masterBanner(
     `  Press Ctrl+C to stop.`,
     '',
   ];
+}
+
+function startMaster(flags: MasterFlags, log: Logger) {
+  return createMaster({
+    dataDir: flags.dataDir,
+    consoleHost: flags.consoleHost,
+    consolePort: flags.consolePort,
+    agentHost: flags.agentHost,
+    agentPort: flags.agentPort,
+    rendererDir: rendererDir(),
+    autoEnableWorkers: flags.autoEnableWorkers,
+    insecureAgentEndpoint: flags.insecureAgentEndpoint === true,
+    agentNames: flags.agentNames ?? [],
+    timings: {
+      ...(flags.heartbeatSeconds ? { heartbeatIntervalMs: flags.heartbeatSeconds * 1000 } : {}),
+      ...(flags.leaseSeconds ? { leaseMs: flags.leaseSeconds * 1000 } : {}),
+      ...(flags.offlineAfterSeconds ? { offlineAfterMs: flags.offlineAfterSeconds * 1000 } : {}),
+      ...(flags.reconnectGraceSeconds !== undefined
+        ? { reconnectGraceMs: flags.reconnectGraceSeconds * 1000 }
+        : {}),
+    },
+    log,
+    ...(flags.consoleToken ? { consoleToken: flags.consoleToken } : {}),
+    localWorker: flags.localWorker
+      ? {
+          cliEntry: cliEntry(),
+          name: 'local',
+          ...(flags.localWorkerTasks ? { maxTasks: flags.localWorkerTasks } : {}),
+        }
+      : null,
+  }).catch((error: unknown) => {
+    const flag = error instanceof ScaleOutError && error.field ? TIMING_FLAGS[error.field] : undefined;
+    if (!flag || !(error instanceof ScaleOutError)) throw error;
+    throw new ScaleOutError(error.code, error.message.replace(`${error.field}:`, `${flag}:`), {
+      field: flag,
+    });
+  });
 }

@@ -248,6 +248,32 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
     );
   }
 
+  /**
+   * Gives every live attempt a lease of at least `untilMs` (a master starting: its workers could not
+   * renew while it was down, and must have the time to reconnect before their work is retried).
+   */
+  async function extendLiveLeases(untilMs: number): Promise<number> {
+    const { changes } = await db.run(
+      'UPDATE attempts SET lease_expires_ms = MAX(lease_expires_ms, ?) WHERE status IN (2, 3)',
+      [untilMs],
+    );
+    return changes;
+  }
+
+  /**
+   * Brings the leases of a worker's live attempts forward to `untilMs` at the latest (its
+   * connection closed: unless it is back in time, they end as lost and are retried). Returns how
+   * many it holds.
+   */
+  async function shortenLeases(workerId: string, untilMs: number): Promise<number> {
+    const { changes } = await db.run(
+      `UPDATE attempts SET lease_expires_ms = MIN(lease_expires_ms, ?)
+         WHERE worker_agent_id = ? AND status IN (2, 3)`,
+      [untilMs, workerId],
+    );
+    return changes;
+  }
+
   /** Ends every attempt whose lease ran out: retried elsewhere if allowed, else ended unexpectedly. */
   async function expireLeases(nowMs: number): Promise<ExecutionRow[]> {
     return db.transaction(async (tx) => {
@@ -277,6 +303,8 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
     endAttempt,
     endedBy,
     renewLeases,
+    shortenLeases,
+    extendLiveLeases,
     expireLeases,
   };
 }

@@ -45,6 +45,11 @@ export interface GatewayTimings {
   helloTimeoutMs: number;
   /** How long worker.update waits for a connected worker to say it applied new settings; default 5 s. */
   settingsAckTimeoutMs?: number;
+  /**
+   * How long a worker whose connection closed has to come back before its attempts end as lost
+   * and are retried elsewhere (their leases are brought forward to it); default 2 heartbeats.
+   */
+  reconnectGraceMs?: number;
 }
 
 export interface GatewayDeps {
@@ -66,6 +71,7 @@ export interface GatewayDeps {
 /** The WebSocket endpoint worker agents connect to; validates every frame, never trusts a worker. */
 export function createAgentGateway(deps: GatewayDeps) {
   const sessions = new Map<string, WorkerSession>();
+  let closing = false;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const dispatcher = createDispatcher({
     executions: deps.executions,
@@ -150,6 +156,7 @@ export function createAgentGateway(deps: GatewayDeps) {
         sessions.delete(registered.workerId);
         deps.log.info(`worker ${registered.name} disconnected`);
         deps.onWorkerChanged(registered.workerId);
+        void holdForReconnect(registered);
       }
     });
   }
@@ -330,6 +337,26 @@ export function createAgentGateway(deps: GatewayDeps) {
     return session !== undefined;
   }
 
+  /**
+   * A closed connection is not proof of death (a worker that reconnects keeps its attempts), but
+   * waiting for the whole lease (30 s) to retry the work of a dead one is too long: its attempts
+   * get the reconnect grace instead. Back in time, its hello renews them (readopt).
+   */
+  async function holdForReconnect(session: WorkerSession): Promise<void> {
+    const graceMs = deps.timings.reconnectGraceMs ?? 2 * deps.timings.heartbeatIntervalMs;
+    if (closing) return;
+    try {
+      const held = await deps.executions.shortenLeases(session.workerId, Date.now() + graceMs);
+      if (held > 0)
+        deps.log.warn(
+          `worker ${session.name} disconnected holding ${held} attempt(s); they are retried elsewhere unless it is back within ${graceMs / 1000} s`,
+        );
+    } catch (error) {
+      // The catalog closed under a closing master: the leases keep their full length.
+      deps.log.warn(`worker ${session.name}: could not shorten its leases: ${String(error)}`);
+    }
+  }
+
   /** Asks the worker holding an attempt to stop it (stop request, drain deadline). */
   function cancelAttempt(workerId: string, attemptId: string, reason: string): void {
     sessions.get(workerId)?.send({ type: 'task.cancel', attemptId, reason });
@@ -478,6 +505,8 @@ export function createAgentGateway(deps: GatewayDeps) {
     sweepSilent,
     flush: () => writer.flush(),
     async close(): Promise<void> {
+      // Its workers are not gone: their attempts keep their leases for the master that comes back.
+      closing = true;
       for (const session of sessions.values())
         session.socket.close(CloseCode.goingAway, 'master shutting down');
       await writer.flush().catch(() => undefined);

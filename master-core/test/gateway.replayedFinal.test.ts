@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { nodeClient } from '../../e2e/harness/client';
 import { ExecutionStatus } from '../protocol/codes';
 import { echoProject } from './catalogApi.fixture';
 import { agentHello } from './agentHello';
+import { connectScriptedAgent as connect } from './scriptedAgent';
 import { agentTlsOptions, startTestMaster } from './masterFixture';
 
 /**
@@ -11,51 +11,6 @@ import { agentTlsOptions, startTestMaster } from './masterFixture';
  * connection) is acknowledged again and changes nothing; it is not "fenced". Found by the chaos
  * soak (seeds 6 and 8): the master refused the replay as a late report of an ended lease.
  */
-
-type Frame = { type: string; [key: string]: unknown };
-
-/** A scripted agent connection: sends frames, waits for the frame a predicate picks. */
-async function connect(url: string, tls: WebSocket.ClientOptions) {
-  const ws = new WebSocket(url, tls);
-  const frames: Frame[] = [];
-  const waiters: { pick: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Frame;
-    frames.push(frame);
-    for (const w of [...waiters]) {
-      if (w.pick(frame)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(frame);
-      }
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    frames,
-    send: (frame: object) => ws.send(JSON.stringify(frame)),
-    next: (pick: (f: Frame) => boolean) =>
-      new Promise<Frame>((resolve, reject) => {
-        const seen = frames.find(pick);
-        if (seen) return resolve(seen);
-        const timer = setTimeout(() => reject(new Error('no such frame within 15 s')), 15_000);
-        waiters.push({
-          pick,
-          resolve: (f) => {
-            clearTimeout(timer);
-            resolve(f);
-          },
-        });
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        ws.once('close', () => resolve());
-        ws.terminate();
-      }),
-  };
-}
 
 describe('a replayed final report', () => {
   let master: Awaited<ReturnType<typeof startTestMaster>>;
