@@ -219,6 +219,17 @@ describe('the single-file worker bundle', () => {
     const checked = await runNode([join(bundleDir, 'scaleout-worker.mjs'), '--config', bad, '--check']);
     expect(checked.code).toBe(2);
     expect(checked.stderr).toMatch(/MasterEndpoint: must be a ws:\/\/ or wss:\/\/ URL.*\[MasterEndpoint\]/);
+    // Limits that cannot work together are refused by --check as the agent would refuse them.
+    const pooledCpu = join(dir, 'pooled-cpu.yaml');
+    writeFileSync(
+      pooledCpu,
+      'MasterEndpoint: wss://master:8391\nWorkFolder: /w\nExecutionMode: pooled\nExecutionMaxCpuSeconds: 60\n',
+    );
+    const refused = await runNode([join(bundleDir, 'scaleout-worker.mjs'), '--config', pooledCpu, '--check']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /ExecutionMaxCpuSeconds: a pooled host runs many attempts.*\[ExecutionMaxCpuSeconds\]/,
+    );
     const goodFile = join(dir, 'good.yaml');
     saveWorkerConfig(goodFile, {
       MasterEndpoint: 'wss://master:8391',

@@ -24,6 +24,8 @@ import type { SpoolWrite } from './eventSpool';
 import type { LiveWorkerSettings } from './config/workerSettings';
 import { createHostPool } from './hostPool';
 import { resolveRunAsUser } from './runAs';
+import { planExecutionLimits } from './executionLimits';
+import type { ExecutionLimitName, ExecutionLimits } from './executionLimits';
 import type { HostPoolMode } from './hostPool';
 import type { ExecutionSlot } from './executionSlot';
 import { createHealthProbe, machineFacts, overLimits } from './machineFacts';
@@ -67,6 +69,10 @@ export interface AgentOptions {
    * credential files (the agent must run as root to switch; runAs.ts). Default: the agent's user.
    */
   runAsUser?: string;
+  /** What each execution may take of this machine (executionLimits.ts); default none. */
+  executionLimits?: ExecutionLimits;
+  /** How a limit is named in errors: the flag or the configuration setting the operator wrote. */
+  limitLabel?: (name: ExecutionLimitName) => string;
   log: AgentLogger;
   /** Take no new work while CPU use is above this (SSIS TaskRequestMaxCPU); default 100. */
   maxCpuPercent?: number;
@@ -168,11 +174,19 @@ export function createAgent(options: AgentOptions) {
     }
     log.info(`packages run as ${runAs.name} (uid ${runAs.uid}, gid ${runAs.gid})`);
   }
+  const hostLimits = planExecutionLimits(options.executionLimits ?? {}, {
+    label: options.limitLabel ?? ((name) => name),
+    executionMode: options.executionMode ?? 'process',
+    runAsUser: runAs?.name,
+  });
+  if (hostLimits) log.info(`execution limits: ${hostLimits.summary}`);
   const hosts = createHostPool({
     hostEntry: options.hostEntry,
     mode: options.executionMode ?? 'process',
     ...(options.passEnv ? { passEnv: options.passEnv } : {}),
     ...(runAs ? { runAs } : {}),
+    ...(hostLimits?.execArgv.length ? { execArgv: hostLimits.execArgv } : {}),
+    ...(hostLimits?.hostArgs.length ? { hostArgs: hostLimits.hostArgs } : {}),
     log: (message) => log.info(message),
   });
   let socket: WebSocket | null = null;

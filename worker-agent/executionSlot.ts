@@ -60,6 +60,8 @@ export interface HostOptions {
   passEnv?: string[];
   /** Run the host (and its tasks) as this user; each attempt's directory is handed over to it (runAs.ts). */
   runAs?: RunAsUser;
+  /** Arguments of the host process (its kernel limits: executionLimits.ts). */
+  hostArgs?: string[];
 }
 
 export type HostState = 'starting' | 'idle' | 'busy' | 'exited';
@@ -149,7 +151,7 @@ interface Attempt {
 export function spawnHost(options: HostOptions): ExecutionHost {
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const runAs = options.runAs ? runAsSpawnOptions(options.runAs) : null;
-  const child = fork(options.hostEntry, [], {
+  const child = fork(options.hostEntry, options.hostArgs ?? [], {
     cwd: options.cwd,
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -50,6 +50,8 @@ export interface HostPoolOptions {
   passEnv?: string[];
   /** Run hosts and their tasks as this unprivileged user (runAs.ts); default the agent's own. */
   runAs?: RunAsUser;
+  /** Arguments of every host (its kernel limits: executionLimits.ts). */
+  hostArgs?: string[];
   log?: (message: string) => void;
 }
 
@@ -94,6 +96,7 @@ export function createHostPool(options: HostPoolOptions): HostPool {
       ...(options.execArgv ? { execArgv: options.execArgv } : {}),
       ...(options.passEnv ? { passEnv: options.passEnv } : {}),
       ...(options.runAs ? { runAs: options.runAs } : {}),
+      ...(options.hostArgs ? { hostArgs: options.hostArgs } : {}),
     });
     live.add(host);
     // A spare that dies while idle is not replaced here (a broken host entry would respawn for

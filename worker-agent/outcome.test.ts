@@ -31,6 +31,18 @@ describe('outcomeFromExit', () => {
       error: expect.stringMatching(/exited with code 134.*heap out of memory/),
     });
   });
+  it("names the worker's per-execution limits when the host itself passed one", () => {
+    expect(outcomeFromExit({ ...base, exitCode: null, signal: 'SIGXCPU' })).toEqual({
+      outcome: 'failed',
+      error: 'the execution used up its CPU time limit and was stopped (SIGXCPU)',
+    });
+    const oom =
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n 1: 0xb78db3 node::OOMErrorHandler';
+    expect(outcomeFromExit({ ...base, exitCode: null, signal: 'SIGABRT', outputTail: oom }).error).toBe(
+      "the execution ran out of memory: it reached its host's heap limit",
+    );
+  });
+
   it('names a timeout and a stop', () => {
     expect(outcomeFromExit({ ...base, timedOut: true, exitCode: null, signal: 'SIGTERM' }).error).toMatch(
       /timed out/,

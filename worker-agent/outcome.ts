@@ -16,8 +16,13 @@ export function outcomeFromExit(exit: SlotExit): { outcome: 'succeeded' | 'faile
   if (exit.reported && exit.exitCode === (exit.reported.outcome === 'succeeded' ? 0 : 1))
     return exit.reported;
   if (exit.reported?.outcome === 'failed') return exit.reported;
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
   const tail = exit.outputTail.trim();
+  // The worker's per-execution limits (executionLimits.ts), said as such.
+  if (exit.signal === 'SIGXCPU')
+    return { outcome: 'failed', error: 'the execution used up its CPU time limit and was stopped (SIGXCPU)' };
+  if (/JavaScript heap out of memory/.test(tail))
+    return { outcome: 'failed', error: "the execution ran out of memory: it reached its host's heap limit" };
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
   return {
     outcome: 'failed',
     error: `the execution host ${how} before reporting a result${tail ? `: ${tail.slice(-2000)}` : ''}`,

@@ -11,6 +11,8 @@ import type { HostPoolMode } from '../../worker-agent/hostPool';
 import { credentialsDir, loadCredentials } from '../../worker-agent/credentials';
 import type { WorkerCredentials } from '../../worker-agent/credentials';
 import { normalizeFingerprint } from '../../master-core/protocol/wire';
+import { LIMIT_RANGES } from '../../worker-agent/executionLimits';
+import type { ExecutionLimitName, ExecutionLimits } from '../../worker-agent/executionLimits';
 
 export interface WorkerFlags {
   /** Optional once enrolled: the URL stored at enrolment is used. */
@@ -37,6 +39,38 @@ export interface WorkerFlags {
   keepAttemptDirs?: boolean;
   /** Linux/macOS, agent as root: execution hosts and their tasks run as this unprivileged user. */
   runAsUser?: string;
+  /** Per-execution limits (executionLimits.ts); strings when the flags came without a parser. */
+  executionMaxMemory?: number | string;
+  executionMaxOpenFiles?: number | string;
+  executionMaxCpuSeconds?: number | string;
+  executionMaxFileSize?: number | string;
+  executionMaxProcesses?: number | string;
+}
+
+/** The flag of each per-execution limit, named in errors. */
+export const LIMIT_FLAGS: Record<ExecutionLimitName, string> = {
+  maxMemoryMb: '--execution-max-memory',
+  maxOpenFiles: '--execution-max-open-files',
+  maxCpuSeconds: '--execution-max-cpu-seconds',
+  maxFileSizeMb: '--execution-max-file-size',
+  maxProcesses: '--execution-max-processes',
+};
+
+/** The per-execution limits of `scaleout worker`, each a whole number in its range, refused naming the flag. */
+export function executionLimitFlags(flags: WorkerFlags): ExecutionLimits {
+  const values: Record<ExecutionLimitName, number | string | undefined> = {
+    maxMemoryMb: flags.executionMaxMemory,
+    maxOpenFiles: flags.executionMaxOpenFiles,
+    maxCpuSeconds: flags.executionMaxCpuSeconds,
+    maxFileSizeMb: flags.executionMaxFileSize,
+    maxProcesses: flags.executionMaxProcesses,
+  };
+  const limits: ExecutionLimits = {};
+  for (const name of Object.keys(values) as ExecutionLimitName[]) {
+    const value = numberFlag(values[name], LIMIT_FLAGS[name], name, { ...LIMIT_RANGES[name], whole: true });
+    if (value !== undefined) limits[name] = value;
+  }
+  return limits;
 }
 
 const MIB = 2 ** 20;
@@ -148,6 +182,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   const credentials = loadCredentials(credentialDir);
   const trust = workerTrust(flags, credentials);
   const limits = workerLimits(flags);
+  const executionLimits = executionLimitFlags(flags);
   const name = flags.name ?? credentials?.name ?? defaultName;
   const log = createLogger(`worker ${name}`, logLevel(process.env.SCALEOUT_LOG_LEVEL));
   const agent = createAgent({
@@ -162,6 +197,8 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     ...(flags.passEnv?.length ? { passEnv: flags.passEnv } : {}),
     keepAttemptDirectories: flags.keepAttemptDirs === true,
     ...(flags.runAsUser ? { runAsUser: flags.runAsUser } : {}),
+    executionLimits,
+    limitLabel: (name) => LIMIT_FLAGS[name],
     log,
     ...limits,
     // Refused or replaced: retrying cannot help, so exit non-zero (the reason is logged above).
@@ -239,6 +276,14 @@ export function registerWorkerCommand(program: Command): Command {
     .option(
       '--run-as-user <name>',
       'run packages as this unprivileged user (Linux/macOS; the agent runs as root); they cannot read its credentials',
+    )
+    .option('--execution-max-memory <mb>', 'per execution (Linux): heap MB of its execution host')
+    .option('--execution-max-open-files <n>', 'per execution (Linux, prlimit): open files per process')
+    .option('--execution-max-cpu-seconds <s>', 'per execution (Linux, prlimit): CPU seconds (process mode)')
+    .option('--execution-max-file-size <mb>', 'per execution (Linux, prlimit): largest file written, MB')
+    .option(
+      '--execution-max-processes <n>',
+      'per execution (Linux, prlimit): processes of the run-as user at once (needs --run-as-user)',
     )
     .action((flags: WorkerFlags) => runWorker(flags));
 }

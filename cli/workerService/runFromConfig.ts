@@ -8,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAgent } from '../../worker-agent/agent';
 import type { Agent } from '../../worker-agent/agent';
-import { loadWorkerConfig, watchWorkerConfig, workerSettings } from '../../worker-agent/config/workerConfig';
+import {
+  LIMIT_SETTINGS,
+  loadWorkerConfig,
+  watchWorkerConfig,
+  workerSettings,
+} from '../../worker-agent/config/workerConfig';
 import type { LiveWorkerSettings, WorkerSettings } from '../../worker-agent/config/workerConfig';
 import { credentialsDir, hasCredentials } from '../../worker-agent/credentials';
 import { createLogger } from '../../master-core/logger';
@@ -16,6 +21,7 @@ import type { Logger } from '../../master-core/logger';
 import { ScaleOutError, coerceError } from '../../master-core/protocol/errors';
 import { hostEntry } from '../paths';
 import { trackAgentStatus } from './agentStatus';
+import { planExecutionLimits } from '../../worker-agent/executionLimits';
 
 /**
  * The execution host the agent forks: beside the running file (dist/worker/executionHost.mjs next
@@ -90,6 +96,21 @@ function watchForReload(file: string, agent: Agent, log: Logger): { stop(): void
 /** Checks the file and prints the settings it gives, without starting anything. */
 export function checkWorkerConfig(file: string, write = (text: string) => process.stdout.write(text)): void {
   const settings = workerSettings(loadWorkerConfig(file));
+  // The per-execution limits against each other, the execution mode and this machine, as the agent will.
+  try {
+    planExecutionLimits(settings.executionLimits, {
+      label: (name) => LIMIT_SETTINGS[name],
+      executionMode: settings.executionMode,
+      runAsUser: settings.runAsUser,
+    });
+  } catch (error) {
+    const field = Object.values(LIMIT_SETTINGS).find((name) => coerceError(error).message.startsWith(name));
+    throw new ScaleOutError(
+      'VALIDATION_FAILED',
+      `invalid worker configuration ${file}: ${coerceError(error).message}`,
+      field ? { field } : {},
+    );
+  }
   write(`${file} is valid:\n${JSON.stringify(settings, null, 2)}\n`);
 }
 
@@ -122,6 +143,8 @@ export function runWorkerFromConfig(file: string): Agent {
     passEnv: settings.passEnv,
     keepAttemptDirectories: settings.keepAttemptDirectories,
     ...(settings.runAsUser ? { runAsUser: settings.runAsUser } : {}),
+    executionLimits: settings.executionLimits,
+    limitLabel: (name) => LIMIT_SETTINGS[name],
     maxCpuPercent: settings.maxCpuPercent,
     minFreeMemoryBytes: settings.minFreeMemoryBytes,
     spoolLimitBytes: settings.spoolLimitBytes,

@@ -71,6 +71,10 @@ describe('worker configuration', () => {
     );
     expect(refusal('MasterEndpoint: ws://x\nWorkFolder: /w\nPassEnv: [A-B]\n').field).toBe('PassEnv.0');
     expect(refusal('WorkFolder: /w\n').field).toBe('MasterEndpoint');
+    expect(refusal('MasterEndpoint: ws://x\nWorkFolder: /w\nExecutionMaxOpenFiles: 10\n')).toMatchObject({
+      field: 'ExecutionMaxOpenFiles',
+      message: expect.stringMatching(/ExecutionMaxOpenFiles: .*>=64/),
+    });
     const typo = refusal('MasterEndpoint: ws://x\nWorkFolder: /w\nMaxTaskCont: 4\n');
     expect(typo.field).toBe('MaxTaskCont');
     expect(typo.message).toContain('unknown setting (known: MasterEndpoint, DisplayName');

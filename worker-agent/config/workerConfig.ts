@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { ScaleOutError, coerceError } from '../../master-core/protocol/errors';
 import { configChange, workerSettings } from './workerSettings';
 import type { WorkerConfigChange, WorkerSettings } from './workerSettings';
+import { LIMIT_RANGES } from '../executionLimits';
+import type { ExecutionLimitName } from '../executionLimits';
 
 export { configChange, workerSettings };
 export type { LiveWorkerSettings, WorkerConfigChange, WorkerSettings } from './workerSettings';
@@ -72,9 +74,28 @@ export const WorkerConfig = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/, 'must be a user name')
     .max(64)
     .optional(),
+  /** Per execution (Linux; worker-agent/executionLimits.ts): heap MB of each execution host. */
+  ExecutionMaxMemoryMB: limit('maxMemoryMb'),
+  /** Per execution: open files per process. */
+  ExecutionMaxOpenFiles: limit('maxOpenFiles'),
+  /** Per execution: CPU seconds (process execution mode). */
+  ExecutionMaxCpuSeconds: limit('maxCpuSeconds'),
+  /** Per execution: largest file written, MB. */
+  ExecutionMaxFileSizeMB: limit('maxFileSizeMb'),
+  /** Per execution: processes of the RunAsUser at once. */
+  ExecutionMaxProcesses: limit('maxProcesses'),
   /** debug, info, warn or error. */
   LogLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/** The configuration setting of each per-execution limit, named in errors. */
+export const LIMIT_SETTINGS: Record<ExecutionLimitName, string> = {
+  maxMemoryMb: 'ExecutionMaxMemoryMB',
+  maxOpenFiles: 'ExecutionMaxOpenFiles',
+  maxCpuSeconds: 'ExecutionMaxCpuSeconds',
+  maxFileSizeMb: 'ExecutionMaxFileSizeMB',
+  maxProcesses: 'ExecutionMaxProcesses',
+};
 export type WorkerConfig = z.output<typeof WorkerConfig>;
 export type WorkerConfigInput = z.input<typeof WorkerConfig>;
 
@@ -149,6 +170,13 @@ const COMMENTS: Record<keyof WorkerConfig, string> = {
   AgentTokenFile: 'A file holding the shared agent token (masters that authenticate workers by token).',
   RunAsUser:
     "Linux/macOS: run packages as this unprivileged user, so they cannot read this worker's credential files (the service runs as root).",
+  ExecutionMaxMemoryMB:
+    'Per execution: heap MB of its execution host and Script task hosts; past it the attempt fails.',
+  ExecutionMaxOpenFiles: 'Per execution (Linux, prlimit): open files and sockets per process.',
+  ExecutionMaxCpuSeconds: 'Per execution (Linux, prlimit): CPU seconds; process execution mode only.',
+  ExecutionMaxFileSizeMB: 'Per execution (Linux, prlimit): largest file a package may write, MB.',
+  ExecutionMaxProcesses:
+    'Per execution (Linux, prlimit): processes of the RunAsUser at once; needs RunAsUser.',
   LogLevel: 'debug, info, warn or error.',
 };
 
@@ -234,4 +262,9 @@ export function watchWorkerConfig(
   const signal = options.signal ?? 'SIGHUP';
   process.on(signal, onSignal);
   return { current: () => settings, reload, stop: () => process.off(signal, onSignal) };
+}
+/** A per-execution limit: absent, or a whole number within its range. */
+function limit(name: ExecutionLimitName) {
+  const { min, max } = LIMIT_RANGES[name];
+  return z.int().min(min).max(max).optional();
 }

@@ -6,6 +6,7 @@
 import { cpus, hostname } from 'node:os';
 import type { HostPoolMode } from '../hostPool';
 import type { WorkerConfig } from './workerConfig';
+import type { ExecutionLimits } from '../executionLimits';
 
 const MIB = 2 ** 20;
 
@@ -27,6 +28,8 @@ export interface WorkerSettings {
   tokenFile: string | undefined;
   /** Run packages as this OS user (runAs.ts); undefined: the agent's own user. */
   runAsUser: string | undefined;
+  /** What each execution may take (executionLimits.ts); restart to change. */
+  executionLimits: ExecutionLimits;
   logLevel: WorkerConfig['LogLevel'];
 }
 
@@ -56,6 +59,17 @@ export function workerSettings(config: WorkerConfig): WorkerSettings {
     caFingerprints: config.MasterCaFingerprints,
     tokenFile: config.AgentTokenFile,
     runAsUser: config.RunAsUser,
+    executionLimits: {
+      ...(config.ExecutionMaxMemoryMB === undefined ? {} : { maxMemoryMb: config.ExecutionMaxMemoryMB }),
+      ...(config.ExecutionMaxOpenFiles === undefined ? {} : { maxOpenFiles: config.ExecutionMaxOpenFiles }),
+      ...(config.ExecutionMaxCpuSeconds === undefined
+        ? {}
+        : { maxCpuSeconds: config.ExecutionMaxCpuSeconds }),
+      ...(config.ExecutionMaxFileSizeMB === undefined
+        ? {}
+        : { maxFileSizeMb: config.ExecutionMaxFileSizeMB }),
+      ...(config.ExecutionMaxProcesses === undefined ? {} : { maxProcesses: config.ExecutionMaxProcesses }),
+    },
     logLevel: config.LogLevel,
   };
 }

@@ -12,6 +12,7 @@ import { HostRun } from './hostProtocol';
 import type { HostOutbound } from './hostProtocol';
 import type { PackageResult } from './runPackage';
 import { errorText, runPackage } from './runPackage';
+import { applyOwnLimits } from '../executionLimits';
 
 /** How long an aborted run may take to wind down after the agent is gone. */
 const ORPHAN_GRACE_MS = 5_000;
@@ -84,6 +85,15 @@ async function run(message: HostRun): Promise<void> {
 if (!process.send) {
   process.stderr.write('execution host: start me from a worker agent (no IPC channel)\n');
   process.exit(64);
+}
+
+// The worker's per-execution limits, on this process before any package code runs (executionLimits.ts).
+try {
+  applyOwnLimits(process.argv);
+} catch (error) {
+  const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
+  process.stderr.write(`execution host: could not apply the execution limits: ${detail}\n`);
+  process.exit(78);
 }
 
 process.on('message', (raw: unknown) => {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostEnvironment } from '../../hostEnvironment';
 import { ScriptErrorCode, ScriptTaskError } from './scriptError';
+import { inheritedHeapFlags } from '../../executionLimits';
 
 export const SCRIPT_HOST_FILE = 'scriptHost.mjs';
 /** After SIGTERM, how long a script host may take before SIGKILL. */
@@ -93,7 +94,8 @@ export function launchScriptHost(options: { cwd: string; moduleUrl: string }): C
   });
   return fork(bundlePath, [], {
     cwd: options.cwd,
-    execArgv,
+    // The execution host's heap ceiling (a per-execution memory limit) holds for its scripts too.
+    execArgv: [...execArgv, ...inheritedHeapFlags(process.execArgv)],
     // The same allow-list as an execution host (tokens refused, no NODE_OPTIONS), applied again
     // rather than trusting this process's environment, which a package or a test may have changed.
     env: hostEnvironment(process.env),

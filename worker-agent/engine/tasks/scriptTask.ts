@@ -19,6 +19,7 @@ import type {
 } from '../script/scriptProtocol';
 import { ScriptOutbound as ScriptOutboundSchema, parseMessage, toJson } from '../script/scriptProtocol';
 import type { TaskContext, TaskLog, TaskRunner } from '../taskApi';
+import { inheritedHeapFlags } from '../../executionLimits';
 
 /** Log messages one script may send; past this they are counted, not logged. */
 export const MAX_SCRIPT_LOG_MESSAGES = 10_000;
@@ -196,6 +197,17 @@ function supervise(child: ChildProcess, start: ScriptStart, context: TaskContext
     // 'close', not 'exit': it comes after the last IPC message and the last stderr bytes.
     child.once('close', (code, signal) => {
       const how = signal ? `by signal ${signal}` : `with exit code ${code}`;
+      // V8's own words and native stack, which say less to an operator than this does.
+      if (/JavaScript heap out of memory/.test(stderrTail)) {
+        const heap = inheritedHeapFlags(process.execArgv)[0]?.split('=')[1];
+        const limit = heap ? ` (the worker's limit: ${heap} MB)` : '';
+        return session.end(
+          failure(
+            'hostExited',
+            `the script ran out of memory: it reached its heap limit${limit} and was stopped`,
+          ),
+        );
+      }
       const detail = stderrTail.trim() ? `: ${stderrTail.trim()}` : '';
       session.end(failure('hostExited', `the script host ended ${how} before the script finished${detail}`));
     });
