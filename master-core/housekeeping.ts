@@ -19,17 +19,27 @@ export async function runRetentionCleanup(
   nowMs = Date.now(),
 ): Promise<number> {
   if ((await repos.properties.get('OPERATION_CLEANUP_ENABLED')) !== 'TRUE') return 0;
-  const days = Number(await repos.properties.get('RETENTION_WINDOW'));
-  const cutoff = new Date(nowMs - days * DAY_MS).toISOString();
+  const cutoffOf = async (property: string) =>
+    new Date(nowMs - Number(await repos.properties.get(property)) * DAY_MS).toISOString();
   const retention = createRetentionRepo(repos.db);
-  let total = 0;
-  for (;;) {
-    const deleted = await retention.deleteBatch(cutoff, batchSize);
-    total += deleted;
-    if (deleted < batchSize) break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const inBatches = async (
+    deleteBatch: (cutoff: string, size: number) => Promise<number>,
+    cutoff: string,
+  ) => {
+    let total = 0;
+    for (;;) {
+      const deleted = await deleteBatch(cutoff, batchSize);
+      total += deleted;
+      if (deleted < batchSize) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const cutoff = await cutoffOf('RETENTION_WINDOW');
+  const total = await inBatches(retention.deleteBatch, cutoff);
   if (total > 0) log.info(`retention cleanup removed ${total} executions created before ${cutoff}`);
+  const auditCutoff = await cutoffOf('AUDIT_RETENTION_WINDOW');
+  const audit = await inBatches(retention.deleteAuditBatch, auditCutoff);
+  if (audit > 0) log.info(`retention cleanup removed ${audit} audit entries written before ${auditCutoff}`);
   return total;
 }
 

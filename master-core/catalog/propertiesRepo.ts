@@ -38,9 +38,14 @@ export const propertyDefs: Record<string, PropertyDef> = {
     description: 'Days executions and their messages are kept',
     parse: int(1, 36_500),
   },
+  AUDIT_RETENTION_WINDOW: {
+    defaultValue: '365',
+    description: 'Days audit entries are kept (not an SSISDB property: SSIS has no audit log)',
+    parse: int(1, 36_500),
+  },
   OPERATION_CLEANUP_ENABLED: {
     defaultValue: 'TRUE',
-    description: 'Whether the retention cleanup runs',
+    description: 'Whether the retention cleanup runs (executions and audit entries)',
     parse: bool,
   },
   MAX_PROJECT_VERSIONS: {

@@ -1,6 +1,6 @@
 import type { Db } from './db';
 
-/** Removes ended executions (with attempts, parameters, messages, statistics) older than a cutoff. */
+/** Removes ended executions (with attempts, parameters, messages, statistics) and audit entries older than a cutoff. */
 export function createRetentionRepo(db: Db) {
   /** Deletes at most `batchSize` executions that ended and were created before `cutoffIso`. */
   async function deleteBatch(cutoffIso: string, batchSize: number): Promise<number> {
@@ -12,7 +12,16 @@ export function createRetentionRepo(db: Db) {
     );
     return result.changes;
   }
-  return { deleteBatch };
+  /** Deletes at most `batchSize` audit entries written before `cutoffIso`, oldest first. */
+  async function deleteAuditBatch(cutoffIso: string, batchSize: number): Promise<number> {
+    const result = await db.run(
+      `DELETE FROM audit_log WHERE audit_id IN (
+         SELECT audit_id FROM audit_log WHERE time < ? ORDER BY time LIMIT ?)`,
+      [cutoffIso, batchSize],
+    );
+    return result.changes;
+  }
+  return { deleteBatch, deleteAuditBatch };
 }
 
 export type RetentionRepo = ReturnType<typeof createRetentionRepo>;

@@ -212,9 +212,62 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
     }
   }
 
-  /** Whether this stream's caller may see this event: executions only of folders they may read. */
-  function visible(principal: Principal, event: ConsoleEvent): boolean {
-    return event.type !== 'execution:changed' || mayRead(principal, event.execution.folderName);
+  /**
+   * The folder of each execution seen lately (every execution is announced by execution:changed
+   * before its first message), so message:added reaches only callers who may read its folder.
+   * Bounded: the oldest are forgotten and looked up again in the catalog when needed.
+   */
+  const executionFolders = new Map<number, string>();
+  const FOLDERS_KEPT = 10_000;
+  const rememberFolder = (executionId: number, folderName: string) => {
+    executionFolders.delete(executionId);
+    executionFolders.set(executionId, folderName);
+    if (executionFolders.size > FOLDERS_KEPT)
+      executionFolders.delete(executionFolders.keys().next().value as number);
+  };
+  const lookups = new Map<number, Promise<string | null>>();
+  const folderOf = (executionId: number): Promise<string | null> => {
+    let pending = lookups.get(executionId);
+    if (!pending) {
+      pending = deps.folderLookup
+        .executionFolder(executionId)
+        .catch(() => null)
+        .then((folder) => {
+          lookups.delete(executionId);
+          if (folder !== null) rememberFolder(executionId, folder);
+          return folder;
+        });
+      lookups.set(executionId, pending);
+    }
+    return pending;
+  };
+  deps.bus.on((event) => {
+    if (event.type === 'execution:changed')
+      rememberFolder(event.execution.executionId, event.execution.folderName);
+  });
+
+  /**
+   * Sends an event to this stream's caller if they may see it: executions and their messages only
+   * of folders they may read. A message of an execution whose folder is not known yet waits for
+   * the catalog to say it (order does not matter there: message:added only says "fetch again").
+   */
+  function deliver(stream: { ws: WebSocket; principal: Principal }, event: ConsoleEvent): void {
+    const send = () => {
+      if (stream.ws.readyState === stream.ws.OPEN) stream.ws.send(JSON.stringify(event));
+    };
+    if (event.type === 'execution:changed') {
+      if (mayRead(stream.principal, event.execution.folderName)) send();
+      return;
+    }
+    if (event.type !== 'message:added') return send();
+    const known = executionFolders.get(event.executionId);
+    if (known !== undefined) {
+      if (mayRead(stream.principal, known)) send();
+      return;
+    }
+    void folderOf(event.executionId).then((folder) => {
+      if (folder !== null && mayRead(stream.principal, folder)) send();
+    });
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -259,7 +312,7 @@ export function createConsoleServer(deps: ConsoleServerDeps) {
           ws.close(4001, 'the session expired');
           return;
         }
-        if (visible(principal, event)) ws.send(JSON.stringify(event));
+        deliver(stream, event);
       });
       const end = () => {
         off();

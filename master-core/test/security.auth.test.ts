@@ -4,7 +4,9 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startTestMaster } from './masterFixture';
+import { agentTlsOptions, startTestMaster } from './masterFixture';
+import { agentHello } from './agentHello';
+import { connectScriptedAgent } from './scriptedAgent';
 import { PASSWORD, ok, post } from './securityApi.fixture';
 import { createMaster } from '../createMaster';
 import { silentLogger } from '../logger';
@@ -284,6 +286,83 @@ describe('console users, tokens and sessions', () => {
     expect(seen).not.toContain('Sales');
     again.ws.close();
     stream.ws.close();
+  });
+});
+
+describe('message events', () => {
+  it('reach a viewer only for executions of folders it may read, even when the master learns the folder late', async () => {
+    const master = await startTestMaster();
+    try {
+      const admin = (method: string, input: unknown = {}) =>
+        ok(master.consoleUrl, master.consoleToken, method, input);
+      const { echoProject } = await import('./catalogApi.fixture');
+      const executions = new Map<string, number>();
+      for (const folderName of ['Mine', 'Theirs']) {
+        await admin('folder.create', { name: folderName });
+        await admin('project.deploy', { folderName, bundle: echoProject() });
+      }
+      await admin('user.create', { userName: 'gina', password: PASSWORD, role: 'viewer' });
+      await admin('permission.set', {
+        folderName: 'Mine',
+        userName: 'gina',
+        read: true,
+        execute: false,
+        modify: false,
+      });
+      const { token } = (await admin('token.create', { name: 'ev', userName: 'gina' })) as { token: string };
+
+      const agent = await connectScriptedAgent(master.agentUrl, agentTlsOptions(master));
+      agent.send(agentHello(master.agentToken, { agentVersion: '99.0.0', workerId: 'w-msg', maxTasks: 2 }));
+      await agent.next((f) => f.type === 'master.welcome');
+      for (const folderName of ['Mine', 'Theirs']) {
+        const { executionId } = (await admin('execution.create', {
+          folderName,
+          projectName: 'Echo',
+          packageName: 'Say',
+          parameters: { Target: 'x' },
+        })) as { executionId: number };
+        executions.set(folderName, executionId);
+      }
+      agent.send({ type: 'task.request', credit: 2 });
+      const attempts = new Map<number, string>();
+      for (let i = 0; i < 2; i += 1) {
+        const assign = await agent.next(
+          (f) =>
+            f.type === 'task.assign' &&
+            ![...attempts.values()].includes((f.task as { attemptId: string }).attemptId),
+        );
+        const task = assign.task as { attemptId: string; executionId: number };
+        attempts.set(task.executionId, task.attemptId);
+      }
+
+      // The viewer connects after the executions were announced: the stream learns their folders
+      // from the catalog, not from an execution:changed it saw.
+      const { status, ws: stream } = await openEvents(master, token);
+      expect(status).toBe(101);
+      const messagesOf: number[] = [];
+      stream.on('message', (data: Buffer) => {
+        const event = JSON.parse(data.toString()) as { type: string; executionId?: number };
+        if (event.type === 'message:added') messagesOf.push(event.executionId!);
+      });
+      for (const [executionId, attemptId] of attempts)
+        agent.send({
+          type: 'task.event',
+          attemptId,
+          seq: 0,
+          timeMs: Date.now(),
+          messageType: 70,
+          sourceType: 40,
+          sourceName: 'Echo',
+          message: `hello from ${executionId}`,
+        });
+      await expect.poll(() => messagesOf, { timeout: 5_000 }).toContain(executions.get('Mine'));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(messagesOf).not.toContain(executions.get('Theirs'));
+      stream.close();
+      await agent.close();
+    } finally {
+      await master.cleanup();
+    }
   });
 });
 
