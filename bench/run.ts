@@ -192,7 +192,7 @@ async function failureDetection(signal: 'SIGKILL' | 'SIGSTOP', samples: number):
           : 'agent frozen (SIGSTOP) holding work (connection open): until the retry starts elsewhere',
       unit: 's',
       samples: times,
-      note: `defaults: heartbeat ${t.heartbeatIntervalMs / 1000} s, offline after ${t.offlineAfterMs / 1000} s, lease ${t.leaseMs / 1000} s, swept every ${t.sweepIntervalMs / 1000} s`,
+      note: `defaults: heartbeat ${t.heartbeatIntervalMs / 1000} s, reconnect grace ${(2 * t.heartbeatIntervalMs) / 1000} s, offline after ${t.offlineAfterMs / 1000} s, lease ${t.leaseMs / 1000} s, swept every ${t.sweepIntervalMs / 1000} s`,
     });
   } finally {
     await spare.stop('SIGKILL');

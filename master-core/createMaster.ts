@@ -19,6 +19,8 @@ import type { GatewayTimings } from './gateway/agentGateway';
 import { createConsoleServer } from './console/consoleServer';
 import { createHandlers } from './console/handlers';
 import { getWorkerRow, listWorkerRows } from './workerRows';
+import { compareVersions } from './execution/workerState';
+import { isTargetAllowed } from './execution/eligibility';
 import { loadOrCreateToken, newToken, writeToken } from './secrets';
 import { ensureWorkerId, startLocalWorker } from './localWorker';
 import { createAgentTls, serverNames } from './security/agentTls';
@@ -277,6 +279,14 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
         applyWorkerSettings: gateway.applySettings,
         cancelAttempt: gateway.cancelAttempt,
         explain: explainer,
+        someoneMayRun: (targeting) =>
+          [...gateway.sessions.values()].some(
+            (s) =>
+              s.enabled &&
+              !s.draining &&
+              compareVersions(s.agentVersion, factsSettings.minAgentVersion) >= 0 &&
+              isTargetAllowed(targeting, s),
+          ),
       },
       security: {
         agentTls: tls !== null,

@@ -39,6 +39,8 @@ const TASK_PICKED_UP = 2;
 const TASK_RUNNING = 3;
 /** How many queued executions one claim looks at to find one this worker may run. */
 const CLAIM_SCAN_LIMIT = 500;
+/** Queued executions read at a time while looking for one a worker may run. */
+const CLAIM_PAGE = 16;
 
 const nowIso = () => new Date().toISOString();
 
@@ -122,16 +124,38 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
   }
 
   /** Takes the first queued execution this worker may run (priority, then FIFO) and leases it. */
+  /**
+   * The first queued execution (priority, then age) this worker may run, looking at no more than
+   * CLAIM_SCAN_LIMIT: read a page at a time on the queue's index, light columns first, since the
+   * first one usually fits.
+   */
+  async function nextFor(tx: Queries, worker: WorkerIdentity): Promise<ExecutionRecord | undefined> {
+    let after: { priority: number; id: number } | null = null;
+    for (let scanned = 0; scanned < CLAIM_SCAN_LIMIT;) {
+      const size = Math.min(CLAIM_PAGE, CLAIM_SCAN_LIMIT - scanned);
+      const page: { execution_id: number; priority: number; targeting_json: string }[] = await tx.all(
+        `SELECT execution_id, priority, targeting_json FROM executions WHERE ready_for_dispatch_time IS NOT NULL
+           ${after ? 'AND (priority < ? OR (priority = ? AND execution_id > ?))' : ''}
+          ORDER BY priority DESC, execution_id LIMIT ?`,
+        [...(after ? [after.priority, after.priority, after.id] : []), size],
+      );
+      const hit = page.find((e) => isTargetAllowed(Targeting.parse(JSON.parse(e.targeting_json)), worker));
+      if (hit)
+        return tx.get<ExecutionRecord>('SELECT * FROM executions WHERE execution_id = ?', [hit.execution_id]);
+      if (page.length < size) return undefined;
+      scanned += page.length;
+      const last = page[page.length - 1]!;
+      after = { priority: last.priority, id: last.execution_id };
+    }
+    return undefined;
+  }
+
   async function claimNext(
     worker: WorkerIdentity & { machineName: string },
     leaseMs: number,
   ): Promise<{ assignment: TaskAssignment; execution: ExecutionRow } | null> {
     return db.transaction(async (tx) => {
-      const queued = await tx.all<ExecutionRecord>(
-        `SELECT * FROM executions WHERE ready_for_dispatch_time IS NOT NULL
-          ORDER BY priority DESC, execution_id LIMIT ${CLAIM_SCAN_LIMIT}`,
-      );
-      const pick = queued.find((e) => isTargetAllowed(Targeting.parse(JSON.parse(e.targeting_json)), worker));
+      const pick = await nextFor(tx, worker);
       if (!pick) return null;
       const attemptId = randomUUID();
       const attemptNumber = pick.executed_count + 1;
@@ -202,23 +226,22 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
 
   /** Records that the worker's process started; false when the attempt is not this worker's. */
   async function markStarted(attemptId: string, workerId: string, pid: number): Promise<boolean> {
-    const result = await db.run(
-      `UPDATE attempts SET status = ? WHERE attempt_id = ? AND worker_agent_id = ? AND status = ?`,
-      [TASK_RUNNING, attemptId, workerId, TASK_PICKED_UP],
-    );
-    if (result.changes > 0) {
-      const attempt = await db.get<{ execution_id: number }>(
-        'SELECT execution_id FROM attempts WHERE attempt_id = ?',
-        [attemptId],
+    // One transaction: the status and its message are stored together (one commit, not three).
+    return db.transaction(async (tx) => {
+      const attempt = await tx.get<{ execution_id: number }>(
+        `UPDATE attempts SET status = ? WHERE attempt_id = ? AND worker_agent_id = ? AND status = ?
+           RETURNING execution_id`,
+        [TASK_RUNNING, attemptId, workerId, TASK_PICKED_UP],
       );
+      if (!attempt) return false;
       await operationMessage(
-        db,
-        attempt!.execution_id,
+        tx,
+        attempt.execution_id,
         MessageType.information,
         `Execution host started (pid ${pid}).`,
       );
-    }
-    return result.changes > 0;
+      return true;
+    });
   }
 
   /** Ends a live attempt and moves its execution on. Null when fenced (not live, or not this worker's). */

@@ -66,6 +66,8 @@ export interface RuntimeControl {
   applyWorkerSettings(workerId: string): Promise<boolean>;
   cancelAttempt(workerId: string, attemptId: string, reason: string): void;
   explain(targeting: Targeting): Promise<{ workers: WorkerExplanation[]; neverRunnable: boolean }>;
+  /** A connected, enabled worker not draining may run this targeting (in memory: no catalog read). */
+  someoneMayRun?(targeting: Targeting): boolean;
 }
 
 export type Handler<M extends ApiMethodName> = (

@@ -68,7 +68,7 @@ export function executionHandlers(deps: HandlerDeps): HandlerGroup<ExecutionMeth
             ? { referenceId: input.referenceId, folderName: environment.folderName, name: environment.name }
             : null,
       });
-      await flagIfNeverRunnable(deps, execution.executionId);
+      await flagIfNeverRunnable(deps, execution.executionId, execution.targeting);
       bus.emit({ type: 'execution:changed', execution });
       onExecutionQueued();
       return { executionId: execution.executionId };

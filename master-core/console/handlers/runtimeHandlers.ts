@@ -1,3 +1,4 @@
+import type { Targeting } from '../../protocol/api';
 import { MessageType } from '../../protocol/codes';
 import type { HandlerDeps, HandlerGroup } from './context';
 
@@ -70,8 +71,14 @@ export function runtimeHandlers({
 }
 
 /** Says at once, in the execution's messages, when no enabled worker could ever take it. */
-export async function flagIfNeverRunnable(deps: HandlerDeps, executionId: number): Promise<void> {
-  const execution = await deps.repos.executionQueries.get(executionId);
+export async function flagIfNeverRunnable(
+  deps: HandlerDeps,
+  executionId: number,
+  targeting?: Targeting,
+): Promise<void> {
+  // The common case answered in memory: a connected worker may run it (it may be busy: not "never").
+  if (targeting && deps.runtime.someoneMayRun?.(targeting)) return;
+  const execution = targeting ? { targeting } : await deps.repos.executionQueries.get(executionId);
   const { neverRunnable, workers } = await deps.runtime.explain(execution.targeting);
   if (!neverRunnable) return;
   const why =
