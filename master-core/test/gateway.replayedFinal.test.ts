@@ -3,7 +3,7 @@ import { nodeClient } from '../../e2e/harness/client';
 import { ExecutionStatus } from '../protocol/codes';
 import { echoProject } from './catalogApi.fixture';
 import { agentHello } from './agentHello';
-import { connectScriptedAgent as connect } from './scriptedAgent';
+import { connectScriptedAgent as connect, finishedReport, takeTask } from './scriptedAgent';
 import { agentTlsOptions, startTestMaster } from './masterFixture';
 
 /**
@@ -36,18 +36,8 @@ describe('a replayed final report', () => {
       packageName: 'Say',
       parameters: { Target: 'x' },
     });
-    first.send({ type: 'task.request', credit: 1 });
-    const assign = await first.next((f) => f.type === 'task.assign');
-    const attemptId = (assign.task as { attemptId: string }).attemptId;
-    const finished = {
-      type: 'task.finished',
-      attemptId,
-      eventCount: 0,
-      outcome: 'succeeded',
-      exitCode: 0,
-      signal: null,
-      error: null,
-    };
+    const attemptId = await takeTask(first);
+    const finished = finishedReport(attemptId);
     first.send({ type: 'task.started', attemptId, pid: 4242 });
     first.send(finished);
     await first.next((f) => f.type === 'task.ack' && f.attemptId === attemptId && f.finished === true);

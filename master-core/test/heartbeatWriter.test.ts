@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { nodeClient } from '../../e2e/harness/client';
 import type { Db } from '../catalog/db';
 import { openCatalog } from '../catalog/openCatalog';
@@ -10,7 +9,8 @@ import { createHeartbeatWriter, HEALTH_HISTORY_SAMPLES } from '../catalog/heartb
 import { createWorkersRepo } from '../catalog/workersRepo';
 import type { WorkerHello } from '../protocol/wire';
 import { agentHello } from './agentHello';
-import { agentTlsOptions, startTestMaster } from './masterFixture';
+import { startTestMaster } from './masterFixture';
+import { welcomedAgent } from './scriptedAgent';
 
 /**
  * Heartbeats are written for the whole fleet in one transaction per interval (at 1,000 agents a
@@ -137,27 +137,17 @@ describe('a master closing', () => {
     const master = await startTestMaster();
     const client = nodeClient(master.consoleUrl, master.consoleToken);
     try {
-      const ws = new WebSocket(master.agentUrl, agentTlsOptions(master));
-      const welcomed = new Promise<void>((resolve) =>
-        ws.on('message', (data) => {
-          if ((JSON.parse(String(data)) as { type: string }).type === 'master.welcome') resolve();
-        }),
-      );
-      await new Promise((resolve) => ws.once('open', resolve));
-      ws.send(JSON.stringify(agentHello(master.agentToken, { workerId: 'w-hb', agentVersion: '99.0.0' })));
-      await welcomed;
-      ws.send(
-        JSON.stringify({
-          type: 'worker.heartbeat',
-          health: { cpuPercent: 42, freeMemoryBytes: 7, runningAttemptIds: [] },
-        }),
-      );
+      const agent = await welcomedAgent(master, { workerId: 'w-hb' });
+      agent.send({
+        type: 'worker.heartbeat',
+        health: { cpuPercent: 42, freeMemoryBytes: 7, runningAttemptIds: [] },
+      });
       await expect
         .poll(async () =>
           (await client.call('worker.health', { workerId: 'w-hb' })).samples.map((s) => s.cpuPercent),
         )
         .toEqual([42]);
-      ws.terminate();
+      await agent.close();
       await master.close();
       const db = await openCatalog(master.catalogFile);
       try {

@@ -9,7 +9,7 @@ import type { MasterTimings } from '../createMaster';
 import { echoProject } from './catalogApi.fixture';
 import { agentHello } from './agentHello';
 import { agentTlsOptions, startTestMaster } from './masterFixture';
-import { connectScriptedAgent } from './scriptedAgent';
+import { connectScriptedAgent, finishedReport, takeTask, welcomedAgent } from './scriptedAgent';
 
 /**
  * A worker whose connection closes has the reconnect grace (default 2 heartbeats) to come back
@@ -39,9 +39,7 @@ type TestMaster = Awaited<ReturnType<typeof master>>;
 async function holdOne(m: TestMaster, workerId: string, retryCount: number) {
   await m.client.call('folder.create', { name: 'F' }).catch(() => undefined);
   await m.client.call('project.deploy', { folderName: 'F', bundle: echoProject() });
-  const agent = await connectScriptedAgent(m.agentUrl, agentTlsOptions(m));
-  agent.send(agentHello(m.agentToken, { agentVersion: '99.0.0', workerId, name: workerId }));
-  await agent.next((f) => f.type === 'master.welcome');
+  const agent = await welcomedAgent(m, { workerId, name: workerId });
   const { executionId } = await m.client.call('execution.create', {
     folderName: 'F',
     projectName: 'Echo',
@@ -49,20 +47,10 @@ async function holdOne(m: TestMaster, workerId: string, retryCount: number) {
     parameters: { Target: 'x' },
     retryCount,
   });
-  agent.send({ type: 'task.request', credit: 1 });
-  const assign = await agent.next((f) => f.type === 'task.assign');
-  const attemptId = (assign.task as { attemptId: string }).attemptId;
+  const attemptId = await takeTask(agent);
   agent.send({ type: 'task.started', attemptId, pid: 4242 });
   await waitForExecution(m.client, executionId, (e) => e.status === ExecutionStatus.running);
-  const finished = {
-    type: 'task.finished',
-    attemptId,
-    eventCount: 0,
-    outcome: 'succeeded',
-    exitCode: 0,
-    signal: null,
-    error: null,
-  };
+  const finished = finishedReport(attemptId);
   return { agent, executionId, attemptId, finished };
 }
 

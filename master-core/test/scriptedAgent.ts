@@ -1,4 +1,6 @@
 import WebSocket from 'ws';
+import { agentHello } from './agentHello';
+import { agentTlsOptions } from './masterFixture';
 
 export type Frame = { type: string; [key: string]: unknown };
 
@@ -42,5 +44,39 @@ export async function connectScriptedAgent(url: string, tls: WebSocket.ClientOpt
         ws.once('close', () => resolve());
         ws.terminate();
       }),
+  };
+}
+
+export type ScriptedAgent = Awaited<ReturnType<typeof connectScriptedAgent>>;
+
+/** A scripted agent connected to a test master, its hello sent and welcomed. */
+export async function welcomedAgent(
+  master: { agentUrl: string; agentToken: string; caFile: string | null },
+  hello: Record<string, unknown>,
+): Promise<ScriptedAgent> {
+  const agent = await connectScriptedAgent(master.agentUrl, agentTlsOptions(master));
+  agent.send(agentHello(master.agentToken, { agentVersion: '99.0.0', ...hello }));
+  await agent.next((f) => f.type === 'master.welcome');
+  return agent;
+}
+
+/** Asks for one task and returns the attempt the master assigned. */
+export async function takeTask(agent: ScriptedAgent): Promise<string> {
+  agent.send({ type: 'task.request', credit: 1 });
+  const assign = await agent.next((f) => f.type === 'task.assign');
+  return (assign.task as { attemptId: string }).attemptId;
+}
+
+/** An attempt's final report: succeeded with no events, unless overridden. */
+export function finishedReport(attemptId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'task.finished',
+    attemptId,
+    eventCount: 0,
+    outcome: 'succeeded',
+    exitCode: 0,
+    signal: null,
+    error: null,
+    ...overrides,
   };
 }

@@ -4,9 +4,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { agentTlsOptions, startTestMaster } from './masterFixture';
-import { agentHello } from './agentHello';
-import { connectScriptedAgent } from './scriptedAgent';
+import { startTestMaster } from './masterFixture';
+import { welcomedAgent } from './scriptedAgent';
 import { PASSWORD, ok, post } from './securityApi.fixture';
 import { createMaster } from '../createMaster';
 import { silentLogger } from '../logger';
@@ -311,9 +310,7 @@ describe('message events', () => {
       });
       const { token } = (await admin('token.create', { name: 'ev', userName: 'gina' })) as { token: string };
 
-      const agent = await connectScriptedAgent(master.agentUrl, agentTlsOptions(master));
-      agent.send(agentHello(master.agentToken, { agentVersion: '99.0.0', workerId: 'w-msg', maxTasks: 2 }));
-      await agent.next((f) => f.type === 'master.welcome');
+      const agent = await welcomedAgent(master, { workerId: 'w-msg', maxTasks: 2 });
       for (const folderName of ['Mine', 'Theirs']) {
         const { executionId } = (await admin('execution.create', {
           folderName,

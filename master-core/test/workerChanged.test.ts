@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { nodeClient } from '../../e2e/harness/client';
 import type { WorkerRow } from '../protocol/api';
-import { agentHello } from './agentHello';
-import { agentTlsOptions, startTestMaster } from './masterFixture';
+import { startTestMaster } from './masterFixture';
+import { welcomedAgent } from './scriptedAgent';
 
 /**
  * A heartbeat publishes its worker's row alone (worker:changed), the same row worker.list shows;
@@ -29,26 +28,12 @@ describe('worker:changed after heartbeats', () => {
     );
     try {
       await streaming;
-      const ws = new WebSocket(master.agentUrl, agentTlsOptions(master));
-      const welcomed = new Promise<void>((resolve) =>
-        ws.on('message', (data) => {
-          if ((JSON.parse(String(data)) as { type: string }).type === 'master.welcome') resolve();
-        }),
-      );
-      await new Promise((resolve) => ws.once('open', resolve));
-      ws.send(
-        JSON.stringify(
-          agentHello(master.agentToken, { workerId: 'w-burst', name: 'burst', agentVersion: '99.0.0' }),
-        ),
-      );
-      await welcomed;
+      const agent = await welcomedAgent(master, { workerId: 'w-burst', name: 'burst' });
       for (let cpu = 1; cpu <= 30; cpu += 1)
-        ws.send(
-          JSON.stringify({
-            type: 'worker.heartbeat',
-            health: { cpuPercent: cpu, freeMemoryBytes: 2 ** 30, runningAttemptIds: [] },
-          }),
-        );
+        agent.send({
+          type: 'worker.heartbeat',
+          health: { cpuPercent: cpu, freeMemoryBytes: 2 ** 30, runningAttemptIds: [] },
+        });
       await expect.poll(() => seen.at(-1)?.cpuPercent, { timeout: 10_000 }).toBe(30);
       // The states published never go back (one read at a time per worker, the latest last).
       const cpus = seen.map((w) => w.cpuPercent ?? 0);
@@ -58,7 +43,7 @@ describe('worker:changed after heartbeats', () => {
       const { lastSeenAt: _listedAt, ...listedRest } = listed;
       const { lastSeenAt: _seenAt, ...lastRest } = seen.at(-1)!;
       expect(lastRest).toEqual(listedRest);
-      ws.terminate();
+      await agent.close();
     } finally {
       stop();
     }
