@@ -25,6 +25,18 @@ import type { Goal, Group, Result } from './table';
 import { createTracker } from './tracker';
 
 const quick = process.argv.includes('--quick');
+/** `--only 1,2,3`: just these groups (to measure again what a change touched); every group by default. */
+const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
+const only: Set<number> | null = process.argv.includes('--only')
+  ? new Set(
+      (onlyArg ?? '').split(',').map((g) => {
+        const n = Number(g);
+        if (!Number.isInteger(n) || n < 1 || n > 7)
+          throw new Error(`--only takes group numbers 1-7, got "${onlyArg ?? ''}"`);
+        return n;
+      }),
+    )
+  : null;
 const results: Result[] = [];
 const record = (
   group: Group,
@@ -202,6 +214,7 @@ async function failureDetection(signal: 'SIGKILL' | 'SIGSTOP', samples: number):
 
 /** Runs one part; a failure is recorded as a row saying so, and the rest of the bench goes on. */
 async function part(group: Group, label: string, run: () => Promise<void>): Promise<void> {
+  if (only && !only.has(group)) return;
   const t0 = performance.now();
   log(`${label}...`);
   try {
@@ -389,7 +402,7 @@ async function main(): Promise<void> {
   console.log(`${resultsTable(results)}\n`);
   console.log(`Goals (issue 11):\n\n${goalsTable(goalList)}\n`);
   mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${started.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`;
+  const file = `bench/results/${started.toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-only-${[...only].join('-')}` : ''}.json`;
   writeFileSync(
     file,
     `${JSON.stringify(
@@ -397,6 +410,7 @@ async function main(): Promise<void> {
         date: started.toISOString(),
         machine,
         quick,
+        only: only ? [...only] : null,
         loadAverageAtStart: load,
         minutes: Number(minutes),
         results,
