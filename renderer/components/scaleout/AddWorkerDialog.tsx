@@ -1,8 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
@@ -11,12 +9,11 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiOutput } from '../../../master-core/protocol/api';
-import { coerceError } from '../../../master-core/protocol/errors';
 import { useApi } from '../../hooks/useApi';
 import { formatTime } from '../../state/displayFormat';
 import { enrolmentTokenInput, EXPIRY_CHOICES, initialEnrolmentForm } from '../../state/enrolmentRequest';
 import type { EnrolmentErrors, EnrolmentForm } from '../../state/enrolmentRequest';
-import { CopyButton } from './CopyButton';
+import { CreateError, CreateOnceActions, Secret, useCreateOnce } from '../ShownOnce';
 import { TagsInput } from './TagsInput';
 
 type CreatedToken = ApiOutput<'worker.enrolmentToken.create'>;
@@ -26,37 +23,6 @@ interface AddWorkerDialogProps {
   onClose: () => void;
   /** A token was created (the tokens list should show it). */
   onCreated: (token: CreatedToken) => void;
-}
-
-export function Secret({ label, text, testId }: { label: string; text: string; testId: string }) {
-  return (
-    <Box>
-      <Typography variant="caption" color="text.secondary" component="p">
-        {label}
-      </Typography>
-      <Box
-        sx={{
-          display: 'flex',
-          alignItems: 'center',
-          gap: 0.5,
-          p: 0.5,
-          border: 1,
-          borderColor: 'divider',
-          borderRadius: 1,
-          bgcolor: 'action.hover',
-        }}
-      >
-        <Typography
-          variant="body2"
-          sx={{ fontFamily: 'monospace', flex: 1, overflowWrap: 'anywhere', userSelect: 'all' }}
-          data-testid={testId}
-        >
-          {text}
-        </Typography>
-        <CopyButton text={text} label={`Copy the ${label.toLowerCase()}`} testId={`${testId}-copy`} />
-      </Box>
-    </Box>
-  );
 }
 
 function CreatedView({ created }: { created: CreatedToken }) {
@@ -84,9 +50,7 @@ export function AddWorkerDialog({ knownTags, onClose, onCreated }: AddWorkerDial
   const [form, setForm] = useState<EnrolmentForm>(initialEnrolmentForm);
   const [pendingTag, setPendingTag] = useState('');
   const [errors, setErrors] = useState<EnrolmentErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const { error, busy, created, create: run } = useCreateOnce<CreatedToken>(onCreated);
 
   async function create() {
     const built = enrolmentTokenInput({ ...form, tags: [...form.tags, pendingTag] });
@@ -95,17 +59,7 @@ export function AddWorkerDialog({ knownTags, onClose, onCreated }: AddWorkerDial
       return;
     }
     setErrors({});
-    setError(null);
-    setBusy(true);
-    try {
-      const token = await client.call('worker.enrolmentToken.create', built.input);
-      setCreated(token);
-      onCreated(token);
-    } catch (e) {
-      setError(coerceError(e).message);
-    } finally {
-      setBusy(false);
-    }
+    await run(() => client.call('worker.enrolmentToken.create', built.input));
   }
 
   return (
@@ -154,33 +108,18 @@ export function AddWorkerDialog({ knownTags, onClose, onCreated }: AddWorkerDial
                 </MenuItem>
               ))}
             </TextField>
-            {error && (
-              <Alert severity="error" data-testid="add-worker-error">
-                {error}
-              </Alert>
-            )}
+            <CreateError error={error} testId="add-worker-error" />
           </Stack>
         )}
       </DialogContent>
-      <DialogActions>
-        {created ? (
-          <Button variant="contained" onClick={onClose} data-testid="add-worker-done">
-            Done
-          </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>Cancel</Button>
-            <Button
-              variant="contained"
-              onClick={() => void create()}
-              disabled={busy}
-              data-testid="add-worker-create"
-            >
-              Create token
-            </Button>
-          </>
-        )}
-      </DialogActions>
+      <CreateOnceActions
+        created={created !== null}
+        busy={busy}
+        createLabel="Create token"
+        onCreate={() => void create()}
+        onClose={onClose}
+        testIds={{ create: 'add-worker-create', done: 'add-worker-done' }}
+      />
     </Dialog>
   );
 }

@@ -1,7 +1,5 @@
 import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
@@ -10,12 +8,11 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiOutput } from '../../../master-core/protocol/api';
-import { coerceError } from '../../../master-core/protocol/errors';
 import { useApi, useConnectionState } from '../../hooks/useApi';
 import { formatTime } from '../../state/displayFormat';
 import { newTokenInput, TOKEN_EXPIRY_CHOICES, tokenUsageHint } from '../../state/securityForms';
 import type { NewTokenForm } from '../../state/securityForms';
-import { Secret } from '../scaleout/AddWorkerDialog';
+import { CreateError, CreateOnceActions, Secret, useCreateOnce } from '../ShownOnce';
 
 type Created = ApiOutput<'token.create'>;
 
@@ -32,25 +29,13 @@ export function CreateTokenDialog({ userName, onClose, onCreated }: CreateTokenD
   const { connection } = useConnectionState();
   const [form, setForm] = useState<NewTokenForm>({ name: '', expiresInDays: 90 });
   const [nameError, setNameError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<Created | null>(null);
+  const { error, busy, created, create: run } = useCreateOnce<Created>(onCreated);
 
   async function create() {
     const built = newTokenInput(form, userName);
     if (!built.ok) return setNameError(built.errors.name ?? null);
     setNameError(null);
-    setError(null);
-    setBusy(true);
-    try {
-      const result = await client.call('token.create', built.input);
-      setCreated(result);
-      onCreated(result);
-    } catch (e) {
-      setError(coerceError(e).message);
-    } finally {
-      setBusy(false);
-    }
+    await run(() => client.call('token.create', built.input));
   }
 
   return (
@@ -112,33 +97,18 @@ export function CreateTokenDialog({ userName, onClose, onCreated }: CreateTokenD
                 </MenuItem>
               ))}
             </TextField>
-            {error && (
-              <Alert severity="error" data-testid="token-create-error">
-                {error}
-              </Alert>
-            )}
+            <CreateError error={error} testId="token-create-error" />
           </Stack>
         )}
       </DialogContent>
-      <DialogActions>
-        {created ? (
-          <Button variant="contained" onClick={onClose} data-testid="token-create-done">
-            Done
-          </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>Cancel</Button>
-            <Button
-              variant="contained"
-              onClick={() => void create()}
-              disabled={busy}
-              data-testid="token-create-ok"
-            >
-              Create token
-            </Button>
-          </>
-        )}
-      </DialogActions>
+      <CreateOnceActions
+        created={created !== null}
+        busy={busy}
+        createLabel="Create token"
+        onCreate={() => void create()}
+        onClose={onClose}
+        testIds={{ create: 'token-create-ok', done: 'token-create-done' }}
+      />
     </Dialog>
   );
 }
