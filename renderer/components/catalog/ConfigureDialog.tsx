@@ -17,6 +17,7 @@ import { serverValueText, valueText } from '../../state/typedValue';
 import { CatalogDialogFrame, EmptyRow, ErrorAlert, LoadingRow } from './CatalogDialogFrame';
 import { SetParameterValueDialog } from './SetParameterValueDialog';
 import type { ReferencedVariable } from './SetParameterValueDialog';
+import { InlineConfirm } from '../InlineConfirm';
 
 export type ConfigureParameter = ApiOutput<'project.parameters'>['parameters'][number];
 
@@ -305,23 +306,14 @@ function ReferencesPage({ folders, folderName, projectName, references, onChange
                 <TableCell>{r.referenceType === 'R' ? 'Relative' : 'Absolute'}</TableCell>
                 <TableCell align="right">
                   {removing?.referenceId === r.referenceId ? (
-                    <>
-                      <Typography variant="caption" sx={{ mr: 1 }}>
-                        Remove the reference to {r.environmentFolderName}/{r.environmentName}?
-                      </Typography>
-                      <Button size="small" onClick={() => setRemoving(null)}>
-                        Cancel
-                      </Button>
-                      <Button
-                        size="small"
-                        color="error"
-                        disabled={busy}
-                        onClick={() => void remove(r)}
-                        data-testid="reference-remove-confirm"
-                      >
-                        Remove
-                      </Button>
-                    </>
+                    <InlineConfirm
+                      question={`Remove the reference to ${r.environmentFolderName}/${r.environmentName}?`}
+                      confirmLabel="Remove"
+                      busy={busy}
+                      onCancel={() => setRemoving(null)}
+                      onConfirm={() => void remove(r)}
+                      testId="reference-remove-confirm"
+                    />
                   ) : (
                     <Button
                       size="small"

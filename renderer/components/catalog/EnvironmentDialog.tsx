@@ -22,6 +22,7 @@ import { DATA_TYPES, editText, parseTypedValue, valueText } from '../../state/ty
 import { CatalogDialogFrame, EmptyRow, ErrorAlert, LoadingRow } from './CatalogDialogFrame';
 import { ConfirmDialog } from './ConfirmDialog';
 import { TypedValueInput } from './TypedValueInput';
+import { InlineConfirm } from '../InlineConfirm';
 
 type Variable = EnvironmentInfo['variables'][number];
 
@@ -179,23 +180,14 @@ export function EnvironmentDialog({
                     <TableCell>{v.description}</TableCell>
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       {removing?.name === v.name ? (
-                        <>
-                          <Typography variant="caption" sx={{ mr: 1 }}>
-                            Delete {v.name}?
-                          </Typography>
-                          <Button size="small" onClick={() => setRemoving(null)}>
-                            Cancel
-                          </Button>
-                          <Button
-                            size="small"
-                            color="error"
-                            disabled={busy}
-                            onClick={() => void removeVariable(v)}
-                            data-testid="variable-delete-confirm"
-                          >
-                            Delete
-                          </Button>
-                        </>
+                        <InlineConfirm
+                          question={`Delete ${v.name}?`}
+                          confirmLabel="Delete"
+                          busy={busy}
+                          onCancel={() => setRemoving(null)}
+                          onConfirm={() => void removeVariable(v)}
+                          testId="variable-delete-confirm"
+                        />
                       ) : (
                         canModify && (
                           <>
