@@ -120,38 +120,24 @@ export function ExecutionsFilterBar({
           </MenuItem>
         ))}
       </TextField>
-      <NameFilter
-        label="Folder"
-        value={filters.folderName}
-        options={suggestions.folders}
-        testId="executions-filter-folder"
-        width={140}
-        onChange={(v) => set('folderName', v)}
-      />
-      <NameFilter
-        label="Project"
-        value={filters.projectName}
-        options={suggestions.projects}
-        testId="executions-filter-project"
-        width={160}
-        onChange={(v) => set('projectName', v)}
-      />
-      <NameFilter
-        label="Package"
-        value={filters.packageName}
-        options={suggestions.packages}
-        testId="executions-filter-package"
-        width={160}
-        onChange={(v) => set('packageName', v)}
-      />
-      <NameFilter
-        label="Worker"
-        value={filters.workerName}
-        options={unique(workerNames)}
-        testId="executions-filter-worker"
-        width={140}
-        onChange={(v) => set('workerName', v)}
-      />
+      {(
+        [
+          ['Folder', 'folderName', suggestions.folders, 140],
+          ['Project', 'projectName', suggestions.projects, 160],
+          ['Package', 'packageName', suggestions.packages, 160],
+          ['Worker', 'workerName', unique(workerNames), 140],
+        ] as const
+      ).map(([label, key, options, width]) => (
+        <NameFilter
+          key={key}
+          label={label}
+          value={filters[key]}
+          options={options}
+          testId={`executions-filter-${label.toLowerCase()}`}
+          width={width}
+          onChange={(v) => set(key, v)}
+        />
+      ))}
       <TextField
         size="small"
         label="Caller"
