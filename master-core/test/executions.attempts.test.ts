@@ -1,67 +1,45 @@
 // execution.attempts with real workers: a failed attempt then a retry that succeeds, a stop, an
 // attempt lost with its worker and retried elsewhere, and a lost last attempt.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../protocol/apiClient';
+import { describe, expect, it } from 'vitest';
 import type { ExecutionRow } from '../protocol/api';
 import { ExecutionStatus, terminalStatuses } from '../protocol/codes';
 import { attemptOutcome } from '../catalog/executionQueriesRepo';
-import { loadProjectDir } from '../deploy/loadProjectDir';
-import { nodeClient, waitForExecution } from '../../e2e/harness/client';
-import { startWorker } from '../../e2e/harness/processes';
-import type { Spawned } from '../../e2e/harness/processes';
-import { startTestMaster } from './masterFixture';
+import { waitForExecution } from '../../e2e/harness/client';
+import { useSampleFleet } from './sampleFleet';
 
 const hello = { folderName: 'Samples', projectName: 'HelloScaleOut' };
 
 describe('execution.attempts', () => {
-  let master: Awaited<ReturnType<typeof startTestMaster>>;
-  let client: ApiClient;
-  const workers = new Map<string, Spawned>();
-
-  beforeAll(async () => {
-    master = await startTestMaster({
-      timings: { heartbeatIntervalMs: 200, leaseMs: 1_500, offlineAfterMs: 1_500, sweepIntervalMs: 100 },
-    });
-    client = nodeClient(master.consoleUrl, master.consoleToken);
-    await client.call('project.deploy', {
-      folderName: 'Samples',
-      bundle: loadProjectDir('samples/HelloScaleOut'),
-    });
-    for (const name of ['one', 'two'])
-      workers.set(name, await startWorker(master, name, ['--max-tasks', '1']));
-  });
-  afterAll(async () => {
-    await Promise.all([...workers.values()].map((w) => w.stop('SIGKILL')));
-    await master?.cleanup();
-  });
+  const fleet = useSampleFleet(['one', 'two']);
+  const { workers } = fleet;
 
   const waitFor = (executionId: number, predicate: (e: ExecutionRow) => boolean) =>
-    waitForExecution(client, executionId, predicate);
+    waitForExecution(fleet.client, executionId, predicate);
   const attemptsOf = async (executionId: number) =>
-    (await client.call('execution.attempts', { executionId })).attempts;
+    (await fleet.client.call('execution.attempts', { executionId })).attempts;
 
   it('lists nothing for a queued execution, and refuses an unknown or invalid id naming the field', async () => {
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       ...hello,
       packageName: 'Hello',
       targeting: { kind: 'workers', names: ['nobody'] },
     });
     expect(await attemptsOf(executionId)).toEqual([]);
-    await client.call('execution.stop', { executionId });
-    await expect(client.call('execution.attempts', { executionId: 999_999 })).rejects.toMatchObject({
+    await fleet.client.call('execution.stop', { executionId });
+    await expect(fleet.client.call('execution.attempts', { executionId: 999_999 })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       field: 'executionId',
       message: 'execution 999999 does not exist',
     });
     for (const executionId of [0, -1, 1.5, '7']) {
       await expect(
-        client.call('execution.attempts', { executionId } as unknown as { executionId: number }),
+        fleet.client.call('execution.attempts', { executionId } as unknown as { executionId: number }),
       ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'executionId' });
     }
   });
 
   it('shows a failed attempt and the retry that succeeded, oldest first, with worker, machine and exit code', async () => {
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       ...hello,
       packageName: 'Flaky',
       retryCount: 1,
@@ -73,7 +51,7 @@ describe('execution.attempts', () => {
       [1, 'failed'],
       [2, 'succeeded'],
     ]);
-    const { workers: rows } = await client.call('worker.list', {});
+    const { workers: rows } = await fleet.client.call('worker.list', {});
     for (const attempt of attempts) {
       const worker = rows.find((w) => w.workerId === attempt.workerId)!;
       expect(attempt).toMatchObject({ workerName: worker.name, machineName: worker.machineName });
@@ -85,7 +63,7 @@ describe('execution.attempts', () => {
   });
 
   it('shows a running attempt, then canceled once an operator stops the execution', async () => {
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       ...hello,
       packageName: 'Countdown',
       parameters: { Seconds: 30 },
@@ -93,14 +71,14 @@ describe('execution.attempts', () => {
     });
     await waitFor(executionId, (e) => e.status === ExecutionStatus.running);
     expect((await attemptsOf(executionId)).map((a) => [a.outcome, a.endedAt])).toEqual([['running', null]]);
-    await client.call('execution.stop', { executionId });
+    await fleet.client.call('execution.stop', { executionId });
     const done = await waitFor(executionId, (e) => terminalStatuses.has(e.status));
     expect(done.status).toBe(ExecutionStatus.canceled);
     expect((await attemptsOf(executionId)).map((a) => a.outcome)).toEqual(['canceled']);
   });
 
   it('shows an attempt lost with its worker, then the retry on another worker', async () => {
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       ...hello,
       packageName: 'Countdown',
       parameters: { Seconds: 3 },
@@ -125,7 +103,7 @@ describe('execution.attempts', () => {
 
   it('shows a lost last attempt when the execution ended unexpectedly', async () => {
     const [name, survivor] = [...workers.entries()][0]!;
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       ...hello,
       packageName: 'Countdown',
       parameters: { Seconds: 30 },

@@ -1,41 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../protocol/apiClient';
-import { nodeClient, waitForExecution } from '../../e2e/harness/client';
+import { describe, expect, it } from 'vitest';
+import { waitForExecution } from '../../e2e/harness/client';
 import { ExecutionStatus, terminalStatuses } from '../protocol/codes';
 import type { ExecutionRow } from '../protocol/api';
-import { loadProjectDir } from '../deploy/loadProjectDir';
-import { startWorker } from '../../e2e/harness/processes';
-import type { Spawned } from '../../e2e/harness/processes';
-import { startTestMaster } from './masterFixture';
+import { useSampleFleet } from './sampleFleet';
 
 /** A worker dies holding work: its lease runs out and the execution is retried on another worker. */
 describe('a worker killed mid-execution', () => {
-  let master: Awaited<ReturnType<typeof startTestMaster>>;
-  let client: ApiClient;
-  const workers = new Map<string, Spawned>();
-
-  beforeAll(async () => {
-    master = await startTestMaster({
-      timings: { heartbeatIntervalMs: 200, leaseMs: 1_500, offlineAfterMs: 1_500, sweepIntervalMs: 100 },
-    });
-    client = nodeClient(master.consoleUrl, master.consoleToken);
-    await client.call('project.deploy', {
-      folderName: 'Samples',
-      bundle: loadProjectDir('samples/HelloScaleOut'),
-    });
-    for (const name of ['one', 'two'])
-      workers.set(name, await startWorker(master, name, ['--max-tasks', '1']));
-  });
-  afterAll(async () => {
-    await Promise.all([...workers.values()].map((w) => w.stop('SIGKILL')));
-    await master.cleanup();
-  });
+  const fleet = useSampleFleet(['one', 'two']);
+  const { workers } = fleet;
 
   const waitFor = (executionId: number, predicate: (e: ExecutionRow) => boolean) =>
-    waitForExecution(client, executionId, predicate);
+    waitForExecution(fleet.client, executionId, predicate);
 
   it('retries on the surviving worker and succeeds, saying the first attempt was lost', async () => {
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       folderName: 'Samples',
       projectName: 'HelloScaleOut',
       packageName: 'Countdown',
@@ -53,7 +31,7 @@ describe('a worker killed mid-execution', () => {
     expect(done.status).toBe(ExecutionStatus.succeeded);
     expect(done.attempts).toBe(2);
     expect(done.workerName).not.toBe(victim);
-    const { messages } = await client.call('execution.messages', { executionId });
+    const { messages } = await fleet.client.call('execution.messages', { executionId });
     expect(messages.map((m) => m.message).join('\n')).toMatch(
       /Attempt 1 was lost: the worker stopped renewing its lease/,
     );
@@ -64,7 +42,7 @@ describe('a worker killed mid-execution', () => {
     const survivor = [...workers.entries()].find(
       ([, w]) => w.child.exitCode === null && w.child.signalCode === null,
     )!;
-    const { executionId } = await client.call('execution.create', {
+    const { executionId } = await fleet.client.call('execution.create', {
       folderName: 'Samples',
       projectName: 'HelloScaleOut',
       packageName: 'Countdown',
