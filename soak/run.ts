@@ -240,10 +240,13 @@ let master: Proc | null = null;
 let masterRestarting = false;
 
 async function startMasterProcess(): Promise<void> {
+  // `scaleout master` itself, on loopback, with timings that make leases run out within seconds.
   master = startProcess('master', [
-    '--import',
-    'tsx',
-    join(repoRoot, 'soak', 'masterMain.ts'),
+    cliPath,
+    'master',
+    '--agent-host',
+    '127.0.0.1',
+    '--auto-enable-workers',
     '--data-dir',
     dataDir,
     '--console-port',
