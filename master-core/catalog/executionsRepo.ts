@@ -150,6 +150,15 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
     return undefined;
   }
 
+  /** Whether anything waits in the queue: one read on the queue's index, no transaction. */
+  async function anyQueued(): Promise<boolean> {
+    return (
+      (await db.get<{ one: number }>(
+        'SELECT 1 AS one FROM executions WHERE ready_for_dispatch_time IS NOT NULL LIMIT 1',
+      )) !== undefined
+    );
+  }
+
   async function claimNext(
     worker: WorkerIdentity & { machineName: string },
     leaseMs: number,
@@ -326,6 +335,7 @@ export function createExecutionsRepo(db: Db, box: SecretBox) {
     endAttempt,
     endedBy,
     renewLeases,
+    anyQueued,
     shortenLeases,
     extendLiveLeases,
     expireLeases,

@@ -23,6 +23,9 @@ export function createDispatcher(deps: {
   let again = false;
 
   async function pumpOnce(): Promise<void> {
+    // Most passes (a heartbeat, credit from an idle fleet) find nothing queued: one read, not a
+    // look at every session and a claim transaction.
+    if (!(await deps.executions.anyQueued())) return;
     const now = Date.now();
     const eligible = [...deps.sessions()]
       .filter((s) => s.credit > 0 && workerState(sessionFacts(s, deps.facts, now)).state === 'online')
