@@ -158,7 +158,9 @@ export async function openDb(file: string): Promise<Db> {
         const job = group[at]!;
         if (job.kind === 'op') {
           // A read between them sees what the transactions before it wrote, as it would have
-          // alone; it is answered at once (it changes nothing a failed COMMIT could take back).
+          // alone, and is answered at once (a caller may wait for it inside a later transaction
+          // of this group). Should the COMMIT then fail (a full or failing disk), it saw writes
+          // that were taken back: the one place a reader can see what never committed.
           await job.work().then(job.resolve, job.reject);
           continue;
         }
