@@ -9,6 +9,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startTestMaster } from '../master-core/test/masterFixture';
 import { defaultTimings } from '../master-core/createMaster';
+import { reconnectGraceMs } from '../master-core/gateway/agentGateway';
 import type { ApiClient } from '../master-core/protocol/apiClient';
 import { nodeClient } from '../e2e/harness/client';
 import { startWorker } from '../e2e/harness/processes';
@@ -204,7 +205,7 @@ async function failureDetection(signal: 'SIGKILL' | 'SIGSTOP', samples: number):
           : 'agent frozen (SIGSTOP) holding work (connection open): until the retry starts elsewhere',
       unit: 's',
       samples: times,
-      note: `defaults: heartbeat ${t.heartbeatIntervalMs / 1000} s, reconnect grace ${(2 * t.heartbeatIntervalMs) / 1000} s, offline after ${t.offlineAfterMs / 1000} s, lease ${t.leaseMs / 1000} s, swept every ${t.sweepIntervalMs / 1000} s`,
+      note: `defaults: heartbeat ${t.heartbeatIntervalMs / 1000} s, reconnect grace ${reconnectGraceMs(t) / 1000} s, offline after ${t.offlineAfterMs / 1000} s, lease ${t.leaseMs / 1000} s, swept every ${t.sweepIntervalMs / 1000} s`,
     });
   } finally {
     await spare.stop('SIGKILL');

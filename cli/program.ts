@@ -73,7 +73,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--reconnect-grace-seconds <s>',
-      'how long a worker whose connection closed has to come back before its attempts are retried (default 2 heartbeats)',
+      'how long a worker whose connection closed has to come back before its attempts are retried (default 1.5 heartbeats)',
       int('--reconnect-grace-seconds', 0, 86_400),
     )
     .action((flags) => runMaster(flags));

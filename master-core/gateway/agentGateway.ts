@@ -47,9 +47,20 @@ export interface GatewayTimings {
   settingsAckTimeoutMs?: number;
   /**
    * How long a worker whose connection closed has to come back before its attempts end as lost
-   * and are retried elsewhere (their leases are brought forward to it); default 2 heartbeats.
+   * and are retried elsewhere (their leases are brought forward to it); default 1.5 heartbeats.
    */
   reconnectGraceMs?: number;
+}
+
+/**
+ * The reconnect grace in force: 1.5 heartbeats unless set. Long enough for an agent's restart or a
+ * reconnect after a network blip (its back-off starts at 100 ms), short enough that the work of a
+ * dead worker starts again elsewhere within two heartbeats, the lease sweep included.
+ */
+export function reconnectGraceMs(
+  t: Pick<GatewayTimings, 'heartbeatIntervalMs' | 'reconnectGraceMs'>,
+): number {
+  return t.reconnectGraceMs ?? 1.5 * t.heartbeatIntervalMs;
 }
 
 export interface GatewayDeps {
@@ -343,7 +354,7 @@ export function createAgentGateway(deps: GatewayDeps) {
    * get the reconnect grace instead. Back in time, its hello renews them (readopt).
    */
   async function holdForReconnect(session: WorkerSession): Promise<void> {
-    const graceMs = deps.timings.reconnectGraceMs ?? 2 * deps.timings.heartbeatIntervalMs;
+    const graceMs = reconnectGraceMs(deps.timings);
     if (closing) return;
     try {
       const held = await deps.executions.shortenLeases(session.workerId, Date.now() + graceMs);

@@ -12,7 +12,7 @@ import { agentTlsOptions, startTestMaster } from './masterFixture';
 import { connectScriptedAgent, finishedReport, takeTask, welcomedAgent } from './scriptedAgent';
 
 /**
- * A worker whose connection closes has the reconnect grace (default 2 heartbeats) to come back
+ * A worker whose connection closes has the reconnect grace (default 1.5 heartbeats) to come back
  * before its attempts end as lost and are retried, not the whole lease (30 s by default): a dead
  * worker's work moves on sooner, a worker back in time keeps it. A closing master shortens
  * nothing, and a starting one gives every live attempt a full lease to let its worker reconnect.
